@@ -1,0 +1,1 @@
+"""gonghui: the working system of a grassroots trade union."""

@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.db import models
+from django_scopes import ScopedManager
+
+from gonghui.encryption import EncryptedTextField
+from gonghui.masking import mask_id_number, mask_phone
+from gonghui.orgs.models import Department, Group, ScopedModel
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "在册"
+    TRANSFERRED = "transferred", "调出"
+    RETIRED = "retired", "退休"
+    WITHDRAWN = "withdrawn", "退会"
+    DECEASED = "deceased", "去世"
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+    SENIOR = "senior", "高中/中专"
+    COLLEGE = "college", "大专"
+    BACHELOR = "bachelor", "本科"
+    MASTER = "master", "硕士研究生"
+    DOCTOR = "doctor", "博士研究生"
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC = "cpc", "中共党员"
+    PROBATIONARY = "probationary", "中共预备党员"
+    LEAGUE = "league", "共青团员"
+    DEMOCRATIC = "democratic", "民主党派"
+    MASSES = "masses", "群众"
+
+
+class Member(ScopedModel):
+    name = models.CharField("姓名", max_length=40)
+    # Lower-case pinyin initials ("zs" for 张三) and full pinyin, for search.
+    name_initials = models.CharField(max_length=40, db_index=True, editable=False, default="")
+    search_text = models.CharField(max_length=200, editable=False, default="")
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("出生日期")
+    id_number = EncryptedTextField("身份证号")
+    id_number_digest = models.CharField(max_length=64, editable=False)
+    phone = EncryptedTextField("手机号码", blank=True)
+    phone_digest = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
+    employee_number = models.CharField("工号", max_length=30, blank=True)
+    department = models.ForeignKey(
+        Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT
+    )
+    group = models.ForeignKey(
+        Group,
+        verbose_name="工会小组",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    position = models.CharField("岗位/职务", max_length=60, blank=True)
+    education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    ethnicity = models.CharField("民族", max_length=20, blank=True, default="汉族")
+    joined_on = models.DateField("入会日期")
+    status = models.CharField(
+        "会籍状态", max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_since = models.DateField("状态变更日期", null=True, blank=True)
+    # The date the member stopped being on the roll; null while active. Kept by
+    # services.change_status so "members at a date" is a range test.
+    left_on = models.DateField("离会日期", null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+        verbose_name="门户账号",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedManager(union="union")
+
+    class Meta:
+        verbose_name = "会员"
+        verbose_name_plural = "会员名册"
+        ordering = ["union_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "id_number_digest"], name="member_id_number_unique_per_union"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["union", "status", "id"], name="member_union_status"),
+            models.Index(fields=["union", "joined_on"], name="member_union_joined"),
+            models.Index(fields=["union", "left_on"], name="member_union_left"),
+            models.Index(fields=["union", "group"], name="member_union_group"),
+            models.Index(fields=["id_number_digest"], name="member_id_digest"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    def age_on(self, day) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+class StatusChange(ScopedModel):
+    """One dated change of a member's status, with the reason."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="status_changes", verbose_name="会员"
+    )
+    from_status = models.CharField("原状态", max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=Status.choices)
+    on = models.DateField("日期")
+    reason = models.CharField("原因", max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="操作人",
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "会籍变动"
+        verbose_name_plural = "会籍变动"
+        ordering = ["member_id", "on", "id"]
+        indexes = [models.Index(fields=["union", "on"], name="status_change_union_on")]
+
+    def __str__(self):
+        return f"{self.member} {self.get_to_status_display()} {self.on}"
+
+
+class ApplicationState(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已批准"
+    DECLINED = "declined", "未批准"
+
+
+class Application(ScopedModel):
+    """网上入会: an employee asks to join; the union approves or declines."""
+
+    name = models.CharField("姓名", max_length=40)
+    id_number = EncryptedTextField("身份证号")
+    id_number_digest = models.CharField(max_length=64, editable=False)
+    phone = EncryptedTextField("手机号码")
+    phone_digest = models.CharField(max_length=64, editable=False)
+    department = models.ForeignKey(
+        Department, verbose_name="部门", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    consent = models.BooleanField("同意个人信息使用", default=False)
+    state = models.CharField(
+        "状态", max_length=20, choices=ApplicationState.choices, default=ApplicationState.PENDING
+    )
+    submitted_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="审核人",
+    )
+    decline_reason = models.CharField("未批准原因", max_length=200, blank=True)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="生成的会员"
+    )
+
+    objects = ScopedManager(union="union")
+
+    class Meta:
+        verbose_name = "入会申请"
+        verbose_name_plural = "入会申请"
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"{self.name}的入会申请"
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

@@ -1,0 +1,162 @@
+"""The metrics registry: one number, one definition.
+
+Each app registers its metrics in its `queries.py`:
+
+    @metric("members.joined", label="新入会会员", unit="人")
+    def joined(unions, period):
+        return Member.objects.filter(union__in=unions, joined_on__range=period.bounds)
+
+The function returns the queryset of the records behind the figure; the
+registry counts it (or sums `sum_field`). The same queryset is the drill-down
+list. A ratio metric divides two registered metrics. Dashboards, reports,
+plans and upper unions refer to metrics only by key.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, QuerySet, Sum
+from django_scopes import scopes_disabled
+
+from gonghui.periods import Period
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str
+    records: Callable[..., QuerySet] | None = None
+    sum_field: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    denominator_fn: Callable[..., Decimal | int] | None = None
+    breakdown: str | None = None  # field to group records by, for "per group" figures
+    area: str = ""
+    description: str = ""
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.numerator is not None
+
+    def records_for(self, unions, period: Period) -> QuerySet:
+        """The records behind the figure (for a ratio: the numerator's records)."""
+        if self.is_ratio:
+            return get(self.numerator).records_for(unions, period)
+        return self.records(unions, period)
+
+    def value(self, unions, period: Period) -> Decimal | int:
+        unions = _union_ids(unions)
+        if self.is_ratio:
+            top = get(self.numerator).value(unions, period)
+            if self.denominator_fn is not None:
+                bottom = self.denominator_fn(unions, period)
+            else:
+                bottom = get(self.denominator).value(unions, period)
+            if not bottom:
+                return Decimal("0.0")
+            return (Decimal(top) * 100 / Decimal(bottom)).quantize(
+                Decimal("0.1"), rounding=ROUND_HALF_UP
+            )
+        qs = self.records(unions, period)
+        if self.sum_field:
+            total = qs.aggregate(total=Sum(self.sum_field))["total"]
+            return total if total is not None else Decimal("0.00")
+        return qs.count()
+
+    def by(self, unions, period: Period) -> list[tuple[str, int]]:
+        """For a breakdown metric: (label, count) pairs, largest first."""
+        if not self.breakdown:
+            raise ValueError(f"{self.key} has no breakdown")
+        qs = self.records(_union_ids(unions), period)
+        rows = qs.values(self.breakdown).annotate(n=Count("pk")).order_by("-n", self.breakdown)
+        return [(row[self.breakdown] or "未分组", row["n"]) for row in rows]
+
+
+_REGISTRY: dict[str, Metric] = {}
+
+
+def _union_ids(unions) -> list[int]:
+    if isinstance(unions, QuerySet):
+        with scopes_disabled():
+            return list(unions.values_list("pk", flat=True))
+    ids = []
+    for u in unions if isinstance(unions, Iterable) else [unions]:
+        ids.append(u if isinstance(u, int) else u.pk)
+    return ids
+
+
+def register(metric_obj: Metric) -> Metric:
+    if metric_obj.key in _REGISTRY and _REGISTRY[metric_obj.key] != metric_obj:
+        raise ValueError(f"metric {metric_obj.key} registered twice")
+    _REGISTRY[metric_obj.key] = metric_obj
+    return metric_obj
+
+
+def metric(
+    key: str,
+    *,
+    label: str,
+    unit: str,
+    sum_field: str | None = None,
+    breakdown: str | None = None,
+    description: str = "",
+):
+    """Register a function (unions, period) -> QuerySet as a metric."""
+
+    def wrap(fn):
+        register(
+            Metric(
+                key=key,
+                label=label,
+                unit=unit,
+                records=fn,
+                sum_field=sum_field,
+                breakdown=breakdown,
+                area=key.split(".")[0],
+                description=description,
+            )
+        )
+        return fn
+
+    return wrap
+
+
+def ratio(
+    key: str,
+    *,
+    label: str,
+    numerator: str,
+    denominator: str | None = None,
+    denominator_fn=None,
+    description: str = "",
+) -> Metric:
+    """Register a percentage: numerator / denominator × 100, one decimal."""
+    return register(
+        Metric(
+            key=key,
+            label=label,
+            unit="%",
+            numerator=numerator,
+            denominator=denominator,
+            denominator_fn=denominator_fn,
+            area=key.split(".")[0],
+            description=description,
+        )
+    )
+
+
+def get(key: str) -> Metric:
+    try:
+        return _REGISTRY[key]
+    except KeyError:
+        raise KeyError(f"未登记的指标：{key}") from None
+
+
+def all_metrics(area: str | None = None) -> list[Metric]:
+    return [m for m in _REGISTRY.values() if area is None or m.area == area]
+
+
+def value(key: str, unions, period: Period):
+    return get(key).value(unions, period)

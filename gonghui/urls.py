@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/reports/", include("gonghui.reports.urls")),
+    path("admin/roster/", include("gonghui.members.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("gonghui.api.urls")),
+    path("", include("gonghui.portal.urls")),
+]
