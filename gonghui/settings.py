@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "auditlog",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.finance",
+    "gonghui.activities",
     "gonghui.reports",
     "gonghui.portal",
     "gonghui.api",

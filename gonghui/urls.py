@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/reports/", include("gonghui.reports.urls")),
     path("admin/roster/", include("gonghui.members.urls")),
+    path("admin/finance/", include("gonghui.finance.urls")),
+    path("admin/activities/", include("gonghui.activities.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("gonghui.api.urls")),
     path("", include("gonghui.portal.urls")),
