@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/activities/", include("gonghui.activities.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("gonghui.api.urls")),
+    path("activities/", include("gonghui.activities.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]
