@@ -1,0 +1,151 @@
+"""Made-up but plausible people for demo and scale data.
+
+Names, phone prefixes and surname frequencies come from Faker's zh_CN
+providers; drawing from them with one seeded `random.Random` (rather than a
+Faker call per value) keeps a million people affordable and the output the
+same for the same seed. Birth dates are fixed relative to REFERENCE_YEAR, so
+ID numbers never depend on the day the demo is built.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from faker.providers.person.zh_CN import Provider as PersonProvider
+from faker.providers.phone_number.zh_CN import Provider as PhoneProvider
+
+from gonghui import idcard
+
+REFERENCE_YEAR = 2026
+
+_SURNAMES = list(PersonProvider.last_names.keys())
+_SURNAME_CUM_WEIGHTS = []
+_total = 0.0
+for _weight in PersonProvider.last_names.values():
+    _total += _weight
+    _SURNAME_CUM_WEIGHTS.append(_total)
+
+# Single characters from Faker's given names plus common ones it lacks, so two
+# characters combine into names such as 子涵 or 建国.
+_MALE_CHARS = sorted(
+    {c for n in PersonProvider.first_names_male for c in n}
+    | set("建国志明文斌浩然俊杰宏伟立新海峰晓东家豪子轩博涛振华永康嘉睿宇航")
+)
+_FEMALE_CHARS = sorted(
+    {c for n in PersonProvider.first_names_female for c in n}
+    | set("佳怡思雨欣悦婷慧琳雅静晓梅丽君秀玉兰春燕子涵诗彤梦瑶雪")
+)
+
+_PHONE_PREFIXES = [str(p) for p in PhoneProvider.phonenumber_prefixes]
+
+# 县级行政区划代码: mostly Ningbo (where the demo unions are), some from the
+# provinces many workers come from.
+_LOCAL_REGIONS = [
+    "330206",  # 北仑区
+    "330203",  # 海曙区
+    "330205",  # 江北区
+    "330211",  # 镇海区
+    "330212",  # 鄞州区
+    "330213",  # 奉化区
+    "330281",  # 余姚市
+    "330282",  # 慈溪市
+    "330225",  # 象山县
+    "330226",  # 宁海县
+]
+_OTHER_REGIONS = [
+    "330102",  # 杭州上城区
+    "330302",  # 温州鹿城区
+    "331002",  # 台州椒江区
+    "340102",  # 合肥瑶海区
+    "342401",  # 六安
+    "360102",  # 南昌东湖区
+    "362201",  # 宜春
+    "410102",  # 郑州中原区
+    "411302",  # 南阳宛城区
+    "421002",  # 荆州沙市区
+    "430102",  # 长沙芙蓉区
+    "510104",  # 成都锦江区
+    "511302",  # 南充顺庆区
+    "522401",  # 毕节
+    "532301",  # 楚雄
+]
+
+# Ethnic groups other than 汉族, roughly as seen in Zhejiang rosters.
+_MINORITIES = ["畲族", "回族", "土家族", "苗族", "满族", "壮族", "彝族", "布依族", "侗族"]
+
+
+@dataclass
+class Person:
+    name: str
+    gender: str  # "M" / "F"
+    birth_date: date
+    id_number: str
+    phone: str
+    ethnicity: str
+    political_status: str
+
+
+class PersonMaker:
+    """Draws people with unique ID numbers and phone numbers from a seeded generator."""
+
+    def __init__(self, rng: random.Random, *, local_share: float = 0.8):
+        self.rng = rng
+        self.local_share = local_share
+        self.used_ids: set[str] = set()
+        self.used_phones: set[str] = set()
+
+    def name(self, gender: str) -> str:
+        rng = self.rng
+        surname = rng.choices(_SURNAMES, cum_weights=_SURNAME_CUM_WEIGHTS)[0]
+        chars = _MALE_CHARS if gender == "M" else _FEMALE_CHARS
+        given = rng.choice(chars)
+        if rng.random() < 0.7:
+            given += rng.choice(chars)
+        return surname + given
+
+    def birth_date(self, age_low: int, age_high: int) -> date:
+        year = REFERENCE_YEAR - self.rng.randint(age_low, age_high)
+        return date(year, 1, 1) + timedelta(days=self.rng.randrange(365))
+
+    def id_number(self, birth: date, gender: str) -> str:
+        rng = self.rng
+        while True:
+            regions = _LOCAL_REGIONS if rng.random() < self.local_share else _OTHER_REGIONS
+            number = idcard.make(rng.choice(regions), birth, rng.randrange(100), gender)
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+
+    def phone(self) -> str:
+        rng = self.rng
+        while True:
+            number = rng.choice(_PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+            if number not in self.used_phones:
+                self.used_phones.add(number)
+                return number
+
+    def political_status(self, age: int) -> str:
+        roll = self.rng.random()
+        if roll < 0.28:
+            return "cpc"
+        if roll < 0.30:
+            return "probationary"
+        if roll < 0.32:
+            return "democratic"
+        if age <= 28 and roll < 0.50:
+            return "league"
+        return "masses"
+
+    def person(self, *, female_share: float, age_low: int = 22, age_high: int = 58) -> Person:
+        rng = self.rng
+        gender = "F" if rng.random() < female_share else "M"
+        birth = self.birth_date(age_low, age_high)
+        return Person(
+            name=self.name(gender),
+            gender=gender,
+            birth_date=birth,
+            id_number=self.id_number(birth, gender),
+            phone=self.phone(),
+            ethnicity="汉族" if rng.random() < 0.97 else rng.choice(_MINORITIES),
+            political_status=self.political_status(REFERENCE_YEAR - birth.year),
+        )
