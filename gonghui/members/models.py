@@ -204,3 +204,59 @@ class Application(ScopedModel):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "校验中"
+    WRITING = "writing", "写入中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "未导入"
+    INTERRUPTED = "interrupted", "已中断"
+
+
+class ImportJob(ScopedModel):
+    """One roster upload: its options, progress and outcome.
+
+    The rows are written in one transaction, so a job that stops half-way
+    (the server restarted) has written nothing and is shown as interrupted.
+    """
+
+    original_name = models.CharField("文件名", max_length=255)
+    stored_path = models.CharField("存储路径", max_length=500, blank=True)
+    options = models.JSONField("选项", default=dict)
+    state = models.CharField(
+        "状态", max_length=20, choices=ImportState.choices, default=ImportState.QUEUED
+    )
+    total = models.PositiveIntegerField("总行数", default=0)
+    processed = models.PositiveIntegerField("已处理行数", default=0)
+    created_count = models.PositiveIntegerField("新增会员数", default=0)
+    updated_count = models.PositiveIntegerField("更新会员数", default=0)
+    skipped_count = models.PositiveIntegerField("跳过行数", default=0)
+    # Each error: {"row", "column", "header", "value", "message"}; sensitive
+    # values are stored masked.
+    errors = models.JSONField("错误", default=list)
+    message = models.CharField("说明", max_length=500, blank=True)
+    worker = models.CharField(max_length=80, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="操作人",
+        related_name="+",
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ScopedManager(union="union")
+
+    class Meta:
+        verbose_name = "名册导入任务"
+        verbose_name_plural = "名册导入任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["union", "created_at"], name="import_job_union_created")]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_state_display()}）"
