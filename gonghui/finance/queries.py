@@ -1,0 +1,146 @@
+"""Reads of the union's money and its registered metrics."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Sum
+from django_scopes import scopes_disabled
+
+from gonghui.finance.models import (
+    EXPENDITURE_CATEGORIES,
+    INCOME_CATEGORIES,
+    WARNING_SHARE,
+    ZERO,
+    BudgetLine,
+    Category,
+    Income,
+    Kind,
+    Payment,
+)
+from gonghui.periods import Period
+from gonghui.reports.registry import metric, ratio
+
+
+def income_in(unions, period: Period):
+    return Income.objects.filter(union__in=unions, on__range=period.bounds)
+
+
+def payments_in(unions, period: Period):
+    return Payment.objects.filter(union__in=unions, on__range=period.bounds)
+
+
+@metric("finance.income_total", label="收入合计", unit="元", sum_field="amount")
+def income_total(unions, period):
+    return income_in(unions, period)
+
+
+@metric("finance.expenditure_total", label="支出合计", unit="元", sum_field="amount")
+def expenditure_total(unions, period):
+    return payments_in(unions, period)
+
+
+def _register_category(category: Category, records_in) -> None:
+    kind = "income" if category in INCOME_CATEGORIES else "expenditure"
+
+    def records(unions, period):
+        return records_in(unions, period).filter(category=category)
+
+    records.__name__ = f"{kind}_{category.value}"
+    metric(f"finance.{kind}.{category.value}", label=category.label, unit="元", sum_field="amount")(
+        records
+    )
+
+
+for _category in INCOME_CATEGORIES:
+    _register_category(_category, income_in)
+for _category in EXPENDITURE_CATEGORIES:
+    _register_category(_category, payments_in)
+
+
+def expenditure_budget(unions, period: Period) -> Decimal:
+    """The adjusted budgets of the expenditure lines of the years the period touches."""
+    with scopes_disabled():
+        total = BudgetLine.objects.filter(
+            union__in=unions,
+            category__in=EXPENDITURE_CATEGORIES,
+            fiscal_year__year__range=(period.start.year, period.end.year),
+        ).aggregate(total=Sum("budget"))["total"]
+    return total if total is not None else ZERO
+
+
+ratio(
+    "finance.budget_execution",
+    label="预算执行率",
+    numerator="finance.expenditure_total",
+    denominator_fn=expenditure_budget,
+    description="本期支出合计 ÷ 所涉年度支出预算（含调整）",
+)
+
+
+# Budget execution per line ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How far one budget line has been used."""
+
+    line: BudgetLine
+    budget: Decimal
+    actual: Decimal
+
+    @property
+    def share(self) -> Decimal | None:
+        """Percentage of the budget used, one decimal; None when the budget is zero."""
+        if not self.budget:
+            return None
+        return (self.actual * 100 / self.budget).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.actual
+
+    @property
+    def exceeded(self) -> bool:
+        return self.actual > self.budget
+
+    @property
+    def warning(self) -> bool:
+        """At or above 90% of the budget but not over it."""
+        return not self.exceeded and self.actual >= self.budget * WARNING_SHARE and self.actual > 0
+
+    @property
+    def level(self) -> str:
+        if self.exceeded:
+            return "exceeded"
+        return "warning" if self.warning else "ok"
+
+
+def budget_execution(*, unions, year: int, kind: str = Kind.EXPENDITURE) -> list[Execution]:
+    """Every line of the year's budget with its budget and what was booked to it."""
+    categories = EXPENDITURE_CATEGORIES if kind == Kind.EXPENDITURE else INCOME_CATEGORIES
+    lines = BudgetLine.objects.filter(
+        union__in=unions, fiscal_year__year=year, category__in=categories
+    ).select_related("fiscal_year")
+    order = {c: i for i, c in enumerate(categories)}
+    rows = [Execution(line=line, budget=line.budget, actual=line.actual) for line in lines]
+    return sorted(rows, key=lambda r: (order[r.line.category], r.line.name))
+
+
+# Statements ---------------------------------------------------------------------
+
+
+def totals_by_category(records, categories) -> list[tuple[Category, Decimal]]:
+    sums = dict(records.values_list("category").annotate(total=Sum("amount")).order_by())
+    return [(Category(c), sums.get(c) or ZERO) for c in categories]
+
+
+def statement(*, unions, period: Period) -> dict:
+    """Income and payments by category for a period, with totals."""
+    income = totals_by_category(income_in(unions, period), INCOME_CATEGORIES)
+    spending = totals_by_category(payments_in(unions, period), EXPENDITURE_CATEGORIES)
+    return {
+        "income": income,
+        "income_total": sum((v for _, v in income), ZERO),
+        "expenditure": spending,
+        "expenditure_total": sum((v for _, v in spending), ZERO),
+    }
