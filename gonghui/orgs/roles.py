@@ -28,6 +28,8 @@ class Perm:
     MANAGE_ORGS = "orgs.manage"
     MANAGE_ACCOUNTS = "orgs.accounts"
     VIEW_DASHBOARD = "reports.view"
+    VIEW_FINANCE = "finance.view"
+    CHANGE_FINANCE = "finance.change"
 
 
 _ALL = {
@@ -40,6 +42,8 @@ _ALL = {
     Perm.MANAGE_ORGS,
     Perm.MANAGE_ACCOUNTS,
     Perm.VIEW_DASHBOARD,
+    Perm.VIEW_FINANCE,
+    Perm.CHANGE_FINANCE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -52,11 +56,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.EXPORT_ROSTER,
             Perm.DECIDE_APPLICATIONS,
             Perm.VIEW_DASHBOARD,
+            Perm.VIEW_FINANCE,
         }
     ),
     Role.LIAISON: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD}),
     Role.REPRESENTATIVE: frozenset(),
-    Role.AUDIT: frozenset({Perm.VIEW_DASHBOARD}),
+    Role.AUDIT: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_FINANCE}),
     Role.WOMEN: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD}),
     Role.SAFETY: frozenset(),
     Role.HANDLER: frozenset(),
