@@ -30,6 +30,8 @@ class Perm:
     VIEW_DASHBOARD = "reports.view"
     VIEW_FINANCE = "finance.view"
     CHANGE_FINANCE = "finance.change"
+    VIEW_ACTIVITIES = "activities.view"
+    CHANGE_ACTIVITIES = "activities.change"
 
 
 _ALL = {
@@ -44,6 +46,8 @@ _ALL = {
     Perm.VIEW_DASHBOARD,
     Perm.VIEW_FINANCE,
     Perm.CHANGE_FINANCE,
+    Perm.VIEW_ACTIVITIES,
+    Perm.CHANGE_ACTIVITIES,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -57,9 +61,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DECIDE_APPLICATIONS,
             Perm.VIEW_DASHBOARD,
             Perm.VIEW_FINANCE,
+            Perm.VIEW_ACTIVITIES,
+            Perm.CHANGE_ACTIVITIES,
         }
     ),
-    Role.LIAISON: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD}),
+    Role.LIAISON: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD, Perm.VIEW_ACTIVITIES}),
     Role.REPRESENTATIVE: frozenset(),
     Role.AUDIT: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_FINANCE}),
     Role.WOMEN: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD}),
