@@ -1,6 +1,55 @@
-"""The back office's look and sidebar (django-unfold)."""
+"""The back office's look and sidebar (django-unfold).
+
+Each sidebar entry is shown only to users whose roles allow the screen
+behind it (orgs.access), so a liaison does not see account management and a
+superuser without roles sees no union screens.
+"""
 
 from django.urls import reverse_lazy
+
+from gonghui.orgs.roles import Perm, Role
+
+
+def _access(request):
+    from gonghui.orgs.access import Access
+
+    return getattr(request, "access", None) or Access()
+
+
+def can_view_dashboard(request) -> bool:
+    return bool(_access(request).unions_with(Perm.VIEW_DASHBOARD))
+
+
+def can_view_roster(request) -> bool:
+    return bool(_access(request).unions_with(Perm.VIEW_ROSTER))
+
+
+def can_decide_applications(request) -> bool:
+    return bool(_access(request).unions_with(Perm.DECIDE_APPLICATIONS))
+
+
+def can_manage_accounts(request) -> bool:
+    return bool(_access(request).unions_with(Perm.MANAGE_ACCOUNTS))
+
+
+def can_view_orgs(request) -> bool:
+    access = _access(request)
+    return bool(access.unions_with(Perm.VIEW_ROSTER) or access.unions_with(Perm.MANAGE_ORGS))
+
+
+def is_chair(request) -> bool:
+    access = _access(request)
+    return any(access.has_role(Role.CHAIR, u) for u in access.roles)
+
+
+def _item(title, icon, url_name, permission):
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse_lazy(url_name),
+        "permission": f"gonghui.unfold_config.{permission.__name__}",
+    }
+
 
 UNFOLD = {
     "SITE_TITLE": "工会工作系统",
@@ -15,66 +64,43 @@ UNFOLD = {
             {
                 "title": "工作台",
                 "items": [
-                    {
-                        "title": "统计看板",
-                        "icon": "monitoring",
-                        "link": reverse_lazy("reports:dashboard"),
-                    },
+                    _item("统计看板", "monitoring", "reports:dashboard", can_view_dashboard),
                 ],
             },
             {
                 "title": "组织建设",
                 "items": [
-                    {
-                        "title": "工会",
-                        "icon": "account_tree",
-                        "link": reverse_lazy("admin:orgs_union_changelist"),
-                    },
-                    {
-                        "title": "部门",
-                        "icon": "apartment",
-                        "link": reverse_lazy("admin:orgs_department_changelist"),
-                    },
-                    {
-                        "title": "工会小组",
-                        "icon": "groups",
-                        "link": reverse_lazy("admin:orgs_group_changelist"),
-                    },
-                    {
-                        "title": "委员会届次",
-                        "icon": "how_to_vote",
-                        "link": reverse_lazy("admin:orgs_term_changelist"),
-                    },
-                    {
-                        "title": "账号与角色",
-                        "icon": "badge",
-                        "link": reverse_lazy("admin:orgs_user_changelist"),
-                    },
+                    _item(
+                        "工会", "account_tree", "admin:orgs_union_changelist", can_view_dashboard
+                    ),
+                    _item("部门", "apartment", "admin:orgs_department_changelist", can_view_orgs),
+                    _item("工会小组", "groups", "admin:orgs_group_changelist", can_view_orgs),
+                    _item("委员会届次", "how_to_vote", "admin:orgs_term_changelist", can_view_orgs),
+                    _item("账号与角色", "badge", "admin:orgs_user_changelist", can_manage_accounts),
                 ],
             },
             {
                 "title": "会员管理",
                 "items": [
-                    {
-                        "title": "会员名册",
-                        "icon": "person",
-                        "link": reverse_lazy("admin:members_member_changelist"),
-                    },
-                    {
-                        "title": "入会申请",
-                        "icon": "how_to_reg",
-                        "link": reverse_lazy("admin:members_application_changelist"),
-                    },
-                    {
-                        "title": "会籍变动",
-                        "icon": "swap_horiz",
-                        "link": reverse_lazy("admin:members_statuschange_changelist"),
-                    },
-                    {
-                        "title": "敏感信息查看记录",
-                        "icon": "visibility",
-                        "link": reverse_lazy("admin:orgs_accesslog_changelist"),
-                    },
+                    _item("会员名册", "person", "admin:members_member_changelist", can_view_roster),
+                    _item(
+                        "入会申请",
+                        "how_to_reg",
+                        "admin:members_application_changelist",
+                        can_decide_applications,
+                    ),
+                    _item(
+                        "会籍变动",
+                        "swap_horiz",
+                        "admin:members_statuschange_changelist",
+                        can_view_roster,
+                    ),
+                    _item(
+                        "敏感信息查看记录",
+                        "visibility",
+                        "admin:orgs_accesslog_changelist",
+                        is_chair,
+                    ),
                 ],
             },
         ],

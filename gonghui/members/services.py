@@ -361,3 +361,25 @@ def set_password(*, user, password: str, actor=None) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     axes_reset(username=user.username)
+
+
+def log_roster_export(*, queryset, user, reason: str) -> None:
+    """Record an export with full ID numbers and phones: one access-log row per union.
+
+    The caller must have checked the reveal permission in every union exported."""
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError({"reason": "导出完整号码时请填写理由（至少2个字）"})
+    counts = {}
+    for union_id in queryset.values_list("union_id", flat=True):
+        counts[union_id] = counts.get(union_id, 0) + 1
+    for union_id, count in counts.items():
+        AccessLog.objects.create(
+            user=user,
+            union_id=union_id,
+            subject=f"导出会员名册（{count}人）",
+            object_type="member_export",
+            object_id="",
+            field="身份证号、手机号码",
+            reason=reason[:200],
+        )
