@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from gonghui.api.v1 import api
 
 app_name = "api"
-urlpatterns: list = []
+urlpatterns = api.urls[0]

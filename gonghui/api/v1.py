@@ -1,0 +1,25 @@
+"""The JSON API, version 1, mounted at /api/v1/ (schema: /api/v1/openapi.json)."""
+
+from ninja import NinjaAPI
+
+from gonghui.api import errors
+from gonghui.api.auth import TokenAuth, UserRateThrottle
+from gonghui.api.members import router as members_router
+from gonghui.api.orgs import router as orgs_router
+
+api = NinjaAPI(
+    title="工会工作系统接口",
+    version="1",
+    description=(
+        "基层工会工作系统的 JSON 接口。认证：在请求头中提供 `Authorization: Bearer <令牌>`，"
+        "令牌在后台“接口令牌”中创建。每个账号只能看到其有权查看的工会的数据；"
+        "敏感信息（身份证号、手机号码）只以脱敏形式返回。"
+    ),
+    urls_namespace="api",
+    auth=TokenAuth(),
+    throttle=[UserRateThrottle()],
+    docs_url=None,
+)
+errors.install(api)
+api.add_router("", orgs_router)
+api.add_router("", members_router)
