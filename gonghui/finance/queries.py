@@ -100,6 +100,10 @@ class Execution:
         return self.budget - self.actual
 
     @property
+    def overrun(self) -> Decimal:
+        return self.actual - self.budget
+
+    @property
     def exceeded(self) -> bool:
         return self.actual > self.budget
 

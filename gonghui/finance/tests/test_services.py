@@ -21,10 +21,11 @@ from gonghui.finance.tests.factories import (
     new_key,
     pay,
     receive,
+    staff,
 )
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.roles import Role
-from gonghui.orgs.tests.factories import UnionFactory, user_with_role
+from gonghui.orgs.tests.factories import UnionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_an_amount_given_as_a_float_is_a_programming_error():
             payee="某店",
             voucher="记-1",
             idempotency_key=new_key(),
-            actor=user_with_role(line.union),
+            actor=staff(line.union),
         )
 
 
@@ -89,7 +90,7 @@ def test_a_payment_dated_outside_the_fiscal_year_is_refused():
 
 def test_a_payment_in_a_closed_year_is_refused():
     line = BudgetLineFactory()
-    services.close_year(fiscal_year=line.fiscal_year, actor=user_with_role(line.union))
+    services.close_year(fiscal_year=line.fiscal_year, actor=staff(line.union))
     with pytest.raises(ValidationError) as caught:
         pay(line, "100")
     assert caught.value.message_dict["line"] == ["2025年度已经结账，不能再记录收支"]
@@ -108,7 +109,7 @@ def test_a_payment_against_another_unions_line_is_refused():
         payee="某店",
         voucher="记-1",
         idempotency_key=new_key(),
-        actor=user_with_role(ours),
+        actor=staff(ours),
     )
     assert errors["line"] == ["所选预算科目不属于本工会"]
     assert Payment.objects.count() == 0
@@ -161,7 +162,7 @@ def test_a_payment_over_budget_with_a_reason_is_booked_and_flagged():
 def test_an_adjustment_raises_the_budget_so_the_payment_fits():
     line = BudgetLineFactory(planned=Decimal("1000.00"))
     services.adjust_budget(
-        line=line, delta=Decimal("500"), reason="追加运动会经费", actor=user_with_role(line.union)
+        line=line, delta=Decimal("500"), reason="追加运动会经费", actor=staff(line.union)
     )
     line.refresh_from_db()
     assert line.budget == Decimal("1500.00")
@@ -176,7 +177,7 @@ def test_an_adjustment_without_a_reason_is_refused():
         line=line,
         delta=Decimal("500"),
         reason="  ",
-        actor=user_with_role(line.union),
+        actor=staff(line.union),
     )
     assert errors["reason"] == ["调整预算必须填写调整理由"]
     assert BudgetAdjustment.objects.count() == 0
@@ -189,7 +190,7 @@ def test_an_adjustment_below_zero_is_refused():
         line=line,
         delta=Decimal("-1000.01"),
         reason="压缩开支",
-        actor=user_with_role(line.union),
+        actor=staff(line.union),
     )
     assert errors["delta"] == ["调减1000.01元后预算将小于零"]
     line.refresh_from_db()
@@ -237,7 +238,7 @@ def test_a_year_is_opened_once_per_union():
 
 def test_a_year_cannot_be_closed_twice():
     year = FiscalYearFactory()
-    actor = user_with_role(year.union)
+    actor = staff(year.union)
     services.close_year(fiscal_year=year, actor=actor)
     errors = refused(services.close_year, fiscal_year=year, actor=actor)
     assert errors["year"] == ["2025年度已经结账"]
@@ -258,7 +259,7 @@ def test_a_line_is_added_with_its_budget_equal_to_the_plan():
 
 def test_a_line_with_a_duplicate_name_or_in_a_closed_year_is_refused():
     line = BudgetLineFactory(name="文体活动")
-    services.close_year(fiscal_year=line.fiscal_year, actor=user_with_role(line.union))
+    services.close_year(fiscal_year=line.fiscal_year, actor=staff(line.union))
     errors = refused(
         services.add_line,
         fiscal_year=line.fiscal_year,
@@ -273,7 +274,7 @@ def test_a_line_with_a_duplicate_name_or_in_a_closed_year_is_refused():
 
 def test_the_line_total_equals_the_sum_of_its_payments():
     line = BudgetLineFactory(planned=Decimal("1000.00"))
-    actor = user_with_role(line.union, Role.CHAIR)
+    actor = staff(line.union, Role.CHAIR)
     for amount in ("0.10", "0.20", "333.33", "0.37"):
         pay(line, amount, actor=actor)
     line.refresh_from_db()
