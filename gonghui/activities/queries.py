@@ -29,6 +29,7 @@ from gonghui.activities.models import (
     Attendance,
     Audience,
     AwardLevel,
+    CheckInToken,
     Result,
     SignUp,
     SignUpState,
@@ -184,6 +185,12 @@ def sign_ups_of(*, member: Member) -> QuerySet:
         .select_related("activity")
         .order_by("activity__starts_at", "id")
     )
+
+
+def activity_for_token(*, token: str, member: Member) -> Activity | None:
+    """The activity a check-in token belongs to, if it is of the member's union."""
+    found = CheckInToken.objects.select_related("activity").filter(token=token).first()
+    return found.activity if found and found.union_id == member.union_id else None
 
 
 def waiting_place(signup: SignUp) -> int:

@@ -56,7 +56,8 @@ def _check_money(value, field: str, label: str, errors: dict) -> Decimal | None:
     return amount
 
 
-def _clean_activity(*, union: Union, data: dict, instance: Activity | None = None) -> dict:
+def clean_activity(*, union: Union, data: dict, instance: Activity | None = None) -> dict:
+    """Check an activity's fields; raise ValidationError keyed by field. Writes nothing."""
     errors: dict[str, str] = {}
     out = dict(data)
     out["title"] = (data.get("title") or "").strip()
@@ -136,7 +137,7 @@ _TEXT_FIELDS = {"place", "organiser", "description"}
 @transaction.atomic
 def create_activity(*, union: Union, actor=None, **fields) -> Activity:
     """Create an activity; raise ValidationError keyed by field."""
-    data = _clean_activity(union=union, data=fields)
+    data = clean_activity(union=union, data=fields)
     activity = Activity.objects.create(union=union, **_values(data))
     activity.audience_groups.set(data["audience_groups"])
     return activity
@@ -149,7 +150,7 @@ def update_activity(*, activity: Activity, actor=None, **fields) -> Activity:
     merged = {key: getattr(current, key) for key in ACTIVITY_FIELDS}
     merged["audience_groups"] = list(current.audience_groups.all())
     merged.update(fields)
-    data = _clean_activity(union=current.union, data=merged, instance=current)
+    data = clean_activity(union=current.union, data=merged, instance=current)
     values = _values(data)
     # Not a save(): the seat counter must stay as concurrent sign-ups left it,
     # and a smaller capacity applies only if it still holds everyone admitted.
@@ -492,3 +493,14 @@ def save_club(
     club.save()
     club.members.set(members)
     return club
+
+
+@transaction.atomic
+def tick_attendance_list(*, activity: Activity, present, absent, actor=None, now=None):
+    """Save a ticked list: record those present, remove those unticked.
+
+    Returns (attendances added, number removed); all or nothing.
+    """
+    added = mark_attendance(activity=activity, members=present, actor=actor, now=now)
+    removed = unmark_attendance(activity=activity, members=absent)
+    return added, removed
