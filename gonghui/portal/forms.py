@@ -108,7 +108,8 @@ class JoinForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         # A union that has not set up departments yet still takes applications.
-        self.fields["department"].required = departments.exists()
+        self.has_departments = departments.exists()
+        self.fields["department"].required = self.has_departments
 
     def clean_id_number(self):
         try:

@@ -154,3 +154,15 @@ def test_the_join_form_refuses_a_post_without_csrf_token(union):
     response = Client(enforce_csrf_checks=True).post("/join/yangguang/", _form(union))
     assert response.status_code == 403
     assert not Application.objects.exists()
+
+
+def test_a_union_without_departments_takes_applications_without_one(client):
+    UnionFactory(code="xinjian")
+    page = client.get("/join/xinjian/").content.decode()
+    assert "请选择部门" not in page
+    response = client.post(
+        "/join/xinjian/",
+        {"name": "陈静", "id_number": ID_NUMBER, "phone": "13912345678", "consent": "on"},
+    )
+    assert response.status_code == 302
+    assert Application.objects.get().department is None
