@@ -88,7 +88,6 @@ class ActivityAdmin(ActivitiesAccess, ModelAdmin):
     search_fields = ["title", "place", "organiser"]
     date_hierarchy = "starts_at"
     list_per_page = 50
-    filter_horizontal = ["audience_groups"]
 
     @admin.display(description="报名/名额")
     def seats(self, obj):
@@ -131,7 +130,6 @@ class ClubAdmin(ActivitiesAccess, ModelAdmin):
     fields = ["union", "name", "description", "leader", "members"]
     list_display = ["name", "leader", "member_count", "session_count"]
     search_fields = ["name"]
-    filter_horizontal = ["members"]
 
     @admin.display(description="成员数")
     def member_count(self, obj):
