@@ -1,0 +1,75 @@
+"""A cadre records a payment in the browser and sees the budget line move."""
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from gonghui.finance.models import Category, Payment
+from gonghui.finance.tests.factories import BudgetLineFactory, pay, staff
+from gonghui.orgs.tests.factories import user_with_role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("GONGHUI_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"finance_{name}.png"), full_page=True)
+
+
+def test_a_payment_recorded_in_the_browser_moves_the_budget_line_into_warning(page):
+    line = BudgetLineFactory(name="职工文体活动", planned=Decimal("10000"))
+    other = BudgetLineFactory(
+        fiscal_year=line.fiscal_year,
+        name="困难职工帮扶",
+        category=Category.UNDERTAKINGS,
+        planned=Decimal("5000"),
+    )
+    pay(other, "5600", over_budget_reason="春节慰问对象增加", actor=staff(line.union))
+    user_with_role(line.union, username="chair", password="pass-word-123")
+
+    page.goto(page.base + "/admin/login/")
+    page.fill("input[name=username]", "chair")
+    page.fill("input[name=password]", "pass-word-123")
+    page.click("button[type=submit]")
+    page.goto(page.base + "/admin/finance/payment/add/")
+    page.select_option("select[name=line]", str(line.pk))
+    page.fill("input[name=on]", "2025-05-04")
+    page.fill("input[name=amount]", "9200.00")
+    page.fill("input[name=payee]", "市体育中心")
+    page.fill("input[name=voucher]", "记-2025-051")
+    page.fill("input[name=note]", "五四青年节运动会场地费")
+    shot(page, "payment_form")
+    page.click("#finance-form button[type=submit]")
+    page.wait_for_url("**/admin/finance/payment/")
+    shot(page, "payments")
+    assert Payment.objects.filter(voucher="记-2025-051").count() == 1
+
+    page.goto(page.base + f"/admin/finance/execution/?union={line.union_id}&year=2025")
+    shot(page, "execution")
+    assert page.locator("tr[data-level=warning]").inner_text().count("职工文体活动") == 1
+    assert "已超预算 600.00 元" in page.locator("tr[data-level=exceeded]").inner_text()
+
+
+def test_an_over_budget_payment_asks_for_a_reason_on_the_form(page):
+    line = BudgetLineFactory(name="职工文体活动", planned=Decimal("1000"))
+    user_with_role(line.union, username="chair", password="pass-word-123")
+    page.goto(page.base + "/admin/login/")
+    page.fill("input[name=username]", "chair")
+    page.fill("input[name=password]", "pass-word-123")
+    page.click("button[type=submit]")
+    page.goto(page.base + f"/admin/finance/fiscalyear/{line.fiscal_year_id}/change/")
+    shot(page, "year")
+    page.goto(page.base + "/admin/finance/payment/add/")
+    page.select_option("select[name=line]", str(line.pk))
+    page.fill("input[name=on]", "2025-06-01")
+    page.fill("input[name=amount]", "1200")
+    page.fill("input[name=payee]", "市体育中心")
+    page.fill("input[name=voucher]", "记-2025-061")
+    page.click("#finance-form button[type=submit]")
+    shot(page, "over_budget")
+    assert "请填写超预算理由" in page.content()
+    assert Payment.objects.count() == 0
