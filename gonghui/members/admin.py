@@ -260,7 +260,7 @@ class MemberAdmin(UnionScopedAdmin):
             return "-"
         url = reverse("admin:members_member_reveal", args=[obj.pk, field])
         return format_html(
-            '<span class="font-mono">{}</span> <a href="{}" class="ml-3 text-primary-600 '
+            '<span style="font-family: ui-monospace, monospace">{}</span> <a href="{}" class="ml-3 text-primary-600 '
             'underline" data-reveal="{}">查看完整号码</a>',
             masked,
             url,

@@ -114,7 +114,26 @@ class UnionScopedAdmin(ModelAdmin):
 
 
 class UnionScopedInline(TabularInline):
-    """An inline whose selects only list rows of the parent's union."""
+    """An inline whose selects only list rows of the parent's union, editable
+    by whoever may change the parent (`obj` is the parent here)."""
+
+    change_perm = Perm.MANAGE_ORGS
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return bool(request.access.unions_with(self.change_perm))
+        return request.access.can(self.change_perm, obj.union_id)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return bool(request.access.read)
+        return obj.union_id in request.access.read
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         _limit_foreign_keys(request, db_field, kwargs, getattr(request, "_gonghui_form_unions", []))
