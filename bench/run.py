@@ -1,0 +1,150 @@
+"""`make bench`: build the data, run every benchmark against its baseline, write
+bench/results.json, print a table, and fail when a ratio misses its target.
+
+    .venv/bin/python -m bench.run            # SQLite in a temporary directory
+    DATABASE_URL=postgres://… make bench     # a throwaway database on that server
+    .venv/bin/python -m bench.run roster_page_50k dashboard_metrics_m   # some only
+"""
+
+import json
+import sys
+import tempfile
+import time
+import traceback
+from datetime import date
+from pathlib import Path
+
+from bench.environment import throwaway_database
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+SEED = 2026
+IMPORT_SECONDS_LIMIT = 60
+IMPORT_MEMORY_LIMIT_MB = 400
+
+
+def _import_50k_rows(context) -> dict:
+    from bench import importing
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workbook = Path(tmp) / "members-50k.xlsx"
+        departments, groups = importing.write_workbook(
+            workbook, seed=SEED + 1, today=context["today"]
+        )
+        for code in ("bench-import-real", "bench-import-base"):
+            importing.prepare_union(code, departments, groups)
+        real = importing.run_side("real", workbook, "bench-import-real")
+        base = importing.run_side("baseline", workbook, "bench-import-base")
+        size_mb = workbook.stat().st_size / 1024 / 1024
+    for side in (real, base):
+        if side["created"] != importing.ROWS:
+            raise RuntimeError(f"expected {importing.ROWS} members, got {side['created']}")
+    return {
+        "value": round(real["seconds"], 2),
+        "baseline": round(base["seconds"], 2),
+        "target": 2.0,
+        "unit": "s",
+        "cpu_seconds": round(real["cpu_seconds"], 2),
+        "baseline_cpu_seconds": round(base["cpu_seconds"], 2),
+        "workbook_mb": round(size_mb, 1),
+        "peak_memory_mb": round(real["peak_mb"], 1),
+        "baseline_peak_memory_mb": round(base["peak_mb"], 1),
+        "under_60_s": real["seconds"] < IMPORT_SECONDS_LIMIT,
+        "under_400_mb": real["peak_mb"] < IMPORT_MEMORY_LIMIT_MB,
+    }
+
+
+def _roster_page_50k(context) -> dict:
+    from bench import roster
+
+    return roster.measure(context["union"], context["chair"])
+
+
+def _dashboard_metrics_m(context) -> dict:
+    from bench import dashboard
+
+    return dashboard.measure(context["union"], context["today"])
+
+
+BENCHMARKS = {
+    "import_50k_rows": _import_50k_rows,
+    "roster_page_50k": _roster_page_50k,
+    "dashboard_metrics_m": _dashboard_metrics_m,
+}
+
+
+def _build_enterprise(today: date) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from gonghui.demo import scales
+    from gonghui.demo.logins import ENTERPRISE_USERNAME
+
+    started = time.perf_counter()
+    union = scales.build_medium(seed=SEED, today=today, progress=True)
+    seconds = time.perf_counter() - started
+    print(f"50,000-member union built in {seconds:.1f} s", file=sys.stderr)
+    chair = get_user_model().objects.get(username=ENTERPRISE_USERNAME)
+    return {"union": union, "chair": chair, "today": today, "build_seconds": seconds}
+
+
+def _table(results: dict) -> str:
+    lines = [f"{'benchmark':<22} {'value':>10} {'baseline':>10} {'ratio':>7} {'target':>7}  result"]
+    for name, r in results.items():
+        if "error" in r:
+            lines.append(f"{name:<22} {'—':>10} {'—':>10} {'—':>7} {'—':>7}  ERROR {r['error']}")
+            continue
+        verdict = "ok" if r["ratio"] <= r["target"] else "MISSED"
+        lines.append(
+            f"{name:<22} {r['value']:>10} {r['baseline']:>10} {r['ratio']:>7} "
+            f"{'≤ ' + str(r['target']):>7}  {verdict}  ({r['unit']})"
+        )
+    imp = results.get("import_50k_rows", {})
+    if "peak_memory_mb" in imp:
+        lines.append(
+            f"import_50k_rows: {imp['value']} s, {imp['cpu_seconds']} s of CPU"
+            f" (< {IMPORT_SECONDS_LIMIT} s: "
+            f"{'yes' if imp['under_60_s'] else 'NO'}), peak {imp['peak_memory_mb']} MB "
+            f"(< {IMPORT_MEMORY_LIMIT_MB} MB: {'yes' if imp['under_400_mb'] else 'NO'})"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv or list(BENCHMARKS)
+    unknown = [n for n in wanted if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark: {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+        return 2
+    started = time.perf_counter()
+    with throwaway_database() as engine:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django_scopes import scopes_disabled
+
+        call_command("migrate", verbosity=0, interactive=False)
+        results: dict[str, dict] = {}
+        with scopes_disabled():
+            context = _build_enterprise(date.today())
+            for name in wanted:
+                print(f"running {name} …", file=sys.stderr)
+                try:
+                    r = BENCHMARKS[name](context)
+                    r["ratio"] = round(r["value"] / r["baseline"], 3)
+                    r["passed"] = r["ratio"] <= r["target"]
+                except Exception as e:  # report which entry failed, keep the others
+                    traceback.print_exc()
+                    r = {"error": f"{type(e).__name__}: {e}", "passed": False}
+                results[name] = r
+        from django.db import connections
+
+        connections.close_all()
+    total = time.perf_counter() - started
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    print(_table(results))
+    print(f"database: {engine}; total {total:.0f} s; results in {RESULTS}")
+    return 0 if all(r["passed"] for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
