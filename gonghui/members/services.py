@@ -51,10 +51,8 @@ def clean_member_fields(*, union: Union, data: dict, instance: Member | None = N
     errors: dict[str, str] = {}
     out = dict(data)
     out["name"] = (data.get("name") or "").strip()
-    if not out["name"]:
-        errors["name"] = "姓名不能为空"
-    elif len(out["name"]) > 40:
-        errors["name"] = "姓名不能超过40个字"
+    if names.error_in(out["name"]):
+        errors["name"] = names.error_in(out["name"])
 
     raw_id = data.get("id_number") or ""
     try:
@@ -244,10 +242,8 @@ def submit_application(
     """An employee asks to join; duplicates of members or pending applications are refused."""
     errors = {}
     name = (name or "").strip()
-    if not name:
-        errors["name"] = "请填写姓名"
-    elif len(name) > 40:
-        errors["name"] = "姓名不能超过40个字"
+    if names.error_in(name):
+        errors["name"] = names.error_in(name)
     try:
         number, _, _ = idcard.parse(id_number)
     except idcard.IdNumberError as e:
@@ -360,7 +356,11 @@ def set_password(*, user, password: str, actor=None) -> None:
         raise ValidationError({"password": list(e.messages)}) from e
     user.set_password(password)
     user.save(update_fields=["password"])
+    # Back-office failures count under the username, portal ones under the phone.
     axes_reset(username=user.username)
+    member = Member.objects.with_scopes_disabled().filter(user=user).first()
+    if member is not None and member.phone:
+        axes_reset(username=member.phone)
 
 
 def log_roster_export(*, queryset, user, reason: str) -> None:

@@ -6,12 +6,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from gonghui import idcard, phone
+from gonghui.members import names
 
 WRONG_CREDENTIALS = "手机号或密码不正确"
-
-# Letters of any script (汉字 included), the separators used in minority and
-# foreign names, and spaces. Anything else (<, >, digits, quotes…) is refused.
-NAME_SEPARATORS = set(" ·•・.-")
 
 
 class PhoneSignInForm(AuthenticationForm):
@@ -59,8 +56,9 @@ class PortalPasswordChangeForm(PasswordChangeForm):
 
 
 def _plain_name(value: str) -> None:
-    if any(not (ch.isalpha() or ch in NAME_SEPARATORS) for ch in value):
-        raise forms.ValidationError("姓名只能包含文字、间隔号“·”和空格")
+    problem = names.error_in(value)
+    if problem:
+        raise forms.ValidationError(problem)
 
 
 class JoinForm(forms.Form):

@@ -98,3 +98,33 @@ def test_a_reveal_without_a_reason_is_refused_and_not_logged():
             member=member, field="id_number", reason="", user=user_with_role(member.union)
         )
     assert not AccessLog.objects.exists()
+
+
+def test_a_name_with_markup_or_digits_is_refused():
+    with pytest.raises(ValidationError) as e:
+        services.create_member(union=UnionFactory(), **_fields(name="<b>张三1</b>"))
+    assert "姓名只能包含文字" in e.value.message_dict["name"][0]
+
+
+def test_a_name_with_the_minority_separator_is_accepted():
+    member = services.create_member(union=UnionFactory(), **_fields(name="买买提·艾力"))
+    assert member.name == "买买提·艾力"
+
+
+def test_resetting_a_password_lifts_a_portal_lockout_counted_by_phone():
+    from axes.models import AccessAttempt
+
+    member = MemberFactory()
+    user = services.create_portal_account(member=member, password="old-pass-9876")
+    AccessAttempt.objects.create(
+        username=member.phone,
+        failures_since_start=5,
+        ip_address="127.0.0.1",
+        user_agent="t",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/login/",
+    )
+    services.set_password(user=user, password="Fresh-pass-2468")
+    assert not AccessAttempt.objects.filter(username=member.phone).exists()
