@@ -221,7 +221,7 @@ class UnionAdmin(UnionScopedAdmin):
 class DepartmentAdmin(UnionScopedAdmin):
     list_display = ["name", "union"]
     search_fields = ["name"]
-    list_filter = ["union"]
+    list_filter = [("union", admin.RelatedOnlyFieldListFilter)]  # only unions in scope
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -235,7 +235,7 @@ class GroupAdmin(UnionScopedAdmin):
     list_display = ["name", "union", "department", "leader", "liaison"]
     list_select_related = ["union", "department", "leader", "liaison"]
     search_fields = ["name"]
-    list_filter = ["union"]
+    list_filter = [("union", admin.RelatedOnlyFieldListFilter)]  # only unions in scope
     autocomplete_fields = ["leader", "liaison"]
 
     def save_model(self, request, obj, form, change):
@@ -263,7 +263,7 @@ class PostInline(UnionScopedInline):
 @admin.register(Term)
 class TermAdmin(UnionScopedAdmin):
     list_display = ["__str__", "union", "starts_on", "ends_on"]
-    list_filter = ["union"]
+    list_filter = [("union", admin.RelatedOnlyFieldListFilter)]  # only unions in scope
     inlines = [PostInline]
 
     def get_inline_instances(self, request, obj=None):
