@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from gonghui import encryption
@@ -172,9 +172,7 @@ def build_union(plan: plans.UnionPlan, drafts: list[Draft], *, bar=None) -> Unio
     }
     for start in range(0, len(drafts), BATCH):
         chunk = drafts[start : start + BATCH]
-        members = Member.objects.bulk_create(
-            [_member(union, d, departments, groups) for d in chunk]
-        )
+        members = insert([_member(union, d, departments, groups) for d in chunk], with_pk=True)
         changes = []
         for member, d in zip(members, chunk, strict=True):
             changes.append(
@@ -199,10 +197,50 @@ def build_union(plan: plans.UnionPlan, drafts: list[Draft], *, bar=None) -> Unio
                         reason=reason,
                     )
                 )
-        StatusChange.objects.bulk_create(changes)
+        insert(changes)
         if bar is not None:
             bar.update(len(chunk))
     return union
+
+
+def insert(objs: list, *, with_pk: bool = False) -> list:
+    """Insert rows of one model: COPY on PostgreSQL, bulk_create elsewhere.
+
+    Values go through each field's pre_save and get_db_prep_save, the path
+    bulk_create takes, so encrypted fields are encrypted by their field type.
+    With `with_pk`, primary keys are drawn from the table's sequence first so
+    the caller can point other rows at these.
+    """
+    if not objs:
+        return objs
+    if connection.vendor != "postgresql":
+        return type(objs[0]).objects.bulk_create(objs)
+    model = type(objs[0])
+    table = model._meta.db_table
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    with connection.cursor() as cursor:
+        if with_pk:
+            pk = model._meta.pk.column
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', '{pk}'))"
+                " FROM generate_series(1, %s)",
+                [len(objs)],
+            )
+            for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = value
+        columns = ", ".join(f'"{f.column}"' for f in fields)
+        with cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        f.get_db_prep_save(f.pre_save(obj, True), connection=connection)
+                        for f in fields
+                    ]
+                )
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
 
 
 def _member(union, d: Draft, departments, groups) -> Member:
