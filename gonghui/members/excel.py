@@ -9,6 +9,7 @@ files and zip bombs are turned away with a message a cadre can act on.
 
 import io
 import os
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,9 @@ from datetime import date
 from defusedxml.common import DefusedXmlException
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -248,6 +251,9 @@ def _unreadable(error: BaseException) -> WorkbookRejected:
     return WorkbookRejected(BROKEN)
 
 
+_DIMENSION = re.compile(r'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+
+
 @dataclass
 class Cell:
     column: int
@@ -268,40 +274,56 @@ class SheetReader:
     hidden_rows: set[int] = field(default_factory=set)
 
     def __enter__(self):
+        # openpyxl's own read-only loader parses a whole sheet up front when
+        # the sheet lacks a <dimension> element; open the parts ourselves.
         try:
-            self._wb = load_workbook(self.path, read_only=True, data_only=False)
+            reader = ExcelReader(self.path, read_only=True, keep_vba=False, keep_links=False)
         except Exception as e:
             raise _unreadable(e) from e
+        self._archive = reader.archive
         try:
-            sheets = self._wb.worksheets
-            if not sheets:
-                raise WorkbookRejected("工作簿中没有工作表")
-            ws = next((s for s in sheets if s.title == DATA_SHEET), None)
-            if ws is None:
-                ws = next(
-                    (s for s in sheets if s.sheet_state == "visible" and s.title != NOTES_SHEET),
-                    sheets[0],
-                )
-            self._ws = ws
-            self.sheet_title = ws.title
-            self.max_row = ws.max_row or 0
-            self.epoch = self._wb.epoch
-        except BaseException:
-            self._wb.close()
-            raise
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            sheets = [
+                (sheet.name, sheet.state, rel.target)
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ]
+        except Exception as e:
+            self._archive.close()
+            raise _unreadable(e) from e
+        if not sheets:
+            self._archive.close()
+            raise WorkbookRejected("工作簿中没有工作表，请使用系统提供的导入模板")
+        chosen = next((s for s in sheets if s[0] == DATA_SHEET), None) or next(
+            (s for s in sheets if s[1] == "visible" and s[0] != NOTES_SHEET), sheets[0]
+        )
+        self.sheet_title, self._sheet_path = chosen[0], chosen[2]
+        self._wb, self._strings = reader.wb, reader.shared_strings
+        self.epoch = reader.wb.epoch
+        self.max_row = self._declared_rows()
         return self
 
+    def _declared_rows(self) -> int:
+        """The last row named by the sheet's <dimension>, or 0 when absent."""
+        with self._archive.open(self._sheet_path) as source:
+            head = source.read(4096).decode("utf-8", "ignore")
+        match = _DIMENSION.search(head)
+        return int(match[1]) if match and match[1] else 0
+
     def __exit__(self, *exc):
-        self._wb.close()
+        self._archive.close()
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
         """Yield (row number, non-empty cells) for each row that holds a value."""
-        wb, ws = self._wb, self._ws
+        wb = self._wb
         try:
-            with ws._get_source() as source:
+            with self._archive.open(self._sheet_path) as source:
                 parser = WorkSheetParser(
                     source,
-                    wb.shared_strings,
+                    self._strings,
                     data_only=False,
                     epoch=wb.epoch,
                     date_formats=wb._date_formats,
@@ -399,7 +421,7 @@ def export_members(queryset, *, reveal: bool) -> bytes:
     unless reveal is True (the caller checks the permission and logs it)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(DATA_SHEET)
-    for index, header in enumerate(EXPORT_HEADERS, start=1):
+    for index in range(1, len(EXPORT_HEADERS) + 1):
         width = MEMBER_COLUMNS[index - 1].width if index <= len(MEMBER_COLUMNS) else 12
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.append(EXPORT_HEADERS)
