@@ -98,13 +98,24 @@ def test_the_group_filter_offers_only_the_users_own_groups(client):
     assert "别人的小组" not in html
 
 
-def test_the_roster_counts_only_a_few_pages_ahead(client):
+def test_the_roster_paginator_counts_exactly_when_the_end_is_near():
+    from gonghui.members.admin import CappedPaginator
+
     union = UnionFactory()
     MemberFactory.create_batch(5, union=union)
-    client = _signed_in(client, user_with_role(union))
-    response = client.get(reverse(ROSTER))
-    assert response.context["cl"].paginator.cap == 11 * 100
-    assert response.context["cl"].result_count == 5
+    paginator = CappedPaginator(Member.objects.filter(union=union).order_by("pk"), 2)
+    assert (paginator.count, paginator.capped) == (5, False)
+    assert len(paginator.page(1).object_list) == 2
+
+
+def test_the_roster_paginator_stops_counting_a_few_pages_ahead():
+    from gonghui.members.admin import CappedPaginator
+
+    union = UnionFactory()
+    members = MemberFactory.create_batch(25, union=union)
+    paginator = CappedPaginator(Member.objects.filter(union=union).order_by("pk"), 2, wanted_page=3)
+    assert (paginator.count, paginator.capped) == (4 + 2 * 10, True)
+    assert list(paginator.page(3).object_list) == members[4:6]
 
 
 def test_a_roster_page_takes_the_same_number_of_queries_for_10_or_40_members(
