@@ -24,6 +24,10 @@ def can_view_roster(request) -> bool:
     return bool(_access(request).unions_with(Perm.VIEW_ROSTER))
 
 
+def can_import_roster(request) -> bool:
+    return bool(_access(request).unions_with(Perm.IMPORT_ROSTER))
+
+
 def can_decide_applications(request) -> bool:
     return bool(_access(request).unions_with(Perm.DECIDE_APPLICATIONS))
 
@@ -83,6 +87,7 @@ UNFOLD = {
                 "title": "会员管理",
                 "items": [
                     _item("会员名册", "person", "admin:members_member_changelist", can_view_roster),
+                    _item("导入会员", "upload_file", "members:import", can_import_roster),
                     _item(
                         "入会申请",
                         "how_to_reg",

@@ -91,3 +91,64 @@ def test_the_dashboard_shows_members_at_the_end_and_clicking_it_lists_them(page)
     shot(page, "records")
     records.locator("a", has_text="张三").click()
     expect(page.locator("input[name=name]")).to_have_value("张三")
+
+
+def _workbook(path, rows):
+    from openpyxl import Workbook
+
+    from gonghui.members.excel import DATA_SHEET
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    ws.append(["姓名", "身份证号", "手机号码", "入会日期"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return str(path)
+
+
+def test_a_chair_uploads_a_roster_sees_its_errors_then_imports_the_fixed_file(page, tmp_path):
+    from gonghui import idcard
+    from gonghui.members.models import Member
+
+    union = UnionFactory()
+    _sign_in_as_chair(page, union)
+    good = idcard.make("330206", date(1985, 5, 6), 1, "M")
+    broken = good[:-1] + ("0" if good[-1] != "0" else "1")
+    second = idcard.make("330206", date(1990, 7, 8), 2, "F")
+
+    page.goto(page.base + "/admin/roster/import/")
+    page.set_input_files(
+        "input[name=file]",
+        _workbook(
+            tmp_path / "roster.xlsx",
+            [
+                ["张三", good, "13800001111", date(2020, 1, 1)],
+                ["李梅", broken, "", date(2021, 1, 1)],
+            ],
+        ),
+    )
+    page.click("button:has-text('校验并导入')")
+    errors = page.locator("#import-errors")
+    first_error = errors.locator("tbody tr").first
+    expect(first_error.locator("td").nth(0)).to_have_text("3")
+    expect(first_error.locator("td").nth(1)).to_contain_text("B（身份证号）")
+    shot(page, "import_errors")
+    assert not Member.objects.exists()
+
+    page.goto(page.base + "/admin/roster/import/")
+    page.set_input_files(
+        "input[name=file]",
+        _workbook(
+            tmp_path / "fixed.xlsx",
+            [
+                ["张三", good, "13800001111", date(2020, 1, 1)],
+                ["李梅", second, "", date(2021, 1, 1)],
+            ],
+        ),
+    )
+    page.click("button:has-text('校验并导入')")
+    expect(page.locator("body")).to_contain_text("成功导入")
+    shot(page, "import_done")
+    assert set(Member.objects.values_list("name", flat=True)) == {"张三", "李梅"}
