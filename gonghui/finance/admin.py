@@ -81,7 +81,7 @@ class EntryAdmin(FinanceAccess, ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(EntryAdmin):
-    list_display = ["on", "voucher", "category", "line", "payee", "amount", "over_budget"]
+    list_display = ["on", "voucher", "category", "line", "payee", "amount", "over_budget_flag"]
     search_fields = ["voucher", "payee", "note"]
     readonly_fields = ["pays_for_display"]
     fields = [
@@ -99,6 +99,15 @@ class PaymentAdmin(EntryAdmin):
         "created_by",
         "created_at",
     ]
+
+    @admin.display(description="超预算", ordering="over_budget")
+    def over_budget_flag(self, obj):
+        if not obj.over_budget:
+            return ""
+        return format_html(
+            '<span class="text-red-600 font-semibold" title="{}">超预算</span>',
+            obj.over_budget_reason,
+        )
 
     @admin.display(description="关联记录")
     def pays_for_display(self, obj):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 from django_scopes import scopes_disabled
 
@@ -19,6 +20,13 @@ from gonghui.finance.models import (
 )
 from gonghui.periods import Period
 from gonghui.reports.registry import metric, ratio
+
+
+def payments_for(record):
+    """The payments linked to one record (a visit, an assistance, an activity…)."""
+    return Payment.objects.filter(
+        linked_type=ContentType.objects.get_for_model(record), linked_id=record.pk
+    )
 
 
 def income_in(unions, period: Period):
@@ -135,7 +143,8 @@ def budget_execution(*, unions, year: int, kind: str = Kind.EXPENDITURE) -> list
 
 def totals_by_category(records, categories) -> list[tuple[Category, Decimal]]:
     sums = dict(records.values_list("category").annotate(total=Sum("amount")).order_by())
-    return [(Category(c), sums.get(c) or ZERO) for c in categories]
+    # SQLite sums decimals without their scale; show cents everywhere.
+    return [(Category(c), (sums.get(c) or ZERO).quantize(ZERO)) for c in categories]
 
 
 def statement(*, unions, period: Period) -> dict:

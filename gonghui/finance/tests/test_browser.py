@@ -53,6 +53,10 @@ def test_a_payment_recorded_in_the_browser_moves_the_budget_line_into_warning(pa
     assert page.locator("tr[data-level=warning]").inner_text().count("职工文体活动") == 1
     assert "已超预算 600.00 元" in page.locator("tr[data-level=exceeded]").inner_text()
 
+    page.goto(page.base + f"/admin/finance/statement/?union={line.union_id}&year=2025&month=5")
+    shot(page, "statement")
+    assert page.locator("#expenditure-total").inner_text() == "9200.00"
+
 
 def test_an_over_budget_payment_asks_for_a_reason_on_the_form(page):
     line = BudgetLineFactory(name="职工文体活动", planned=Decimal("1000"))

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from gonghui.finance import services
+from gonghui.finance import queries, services
 from gonghui.finance.models import (
     BudgetAdjustment,
     BudgetLine,
@@ -226,6 +226,7 @@ def test_a_payment_links_to_the_record_it_pays_for():
     member = MemberFactory(union=line.union)
     payment = pay(line, "200", pays_for=member)
     assert Payment.objects.get(pk=payment.pk).pays_for == member
+    assert list(queries.payments_for(member)) == [payment]
 
 
 def test_a_year_is_opened_once_per_union():
