@@ -668,13 +668,19 @@ def _run_in_thread(job_id: int) -> None:
     try:
         run_job(job_id)
     finally:
-        with _live_lock:
-            _live.pop(job_id, None)
         connection.close()
 
 
 def run_job(job_id: int) -> None:
     """Run one stored job to its end; any unexpected failure is recorded on it."""
+    try:
+        _run_job(job_id)
+    finally:
+        with _live_lock:
+            _live.pop(job_id, None)
+
+
+def _run_job(job_id: int) -> None:
     with scopes_disabled():
         job = ImportJob.objects.select_related("union", "created_by").get(pk=job_id)
     with scope(union=[job.union_id]):
