@@ -274,7 +274,7 @@ _KINDS = [
     ("enterprise", 0.45, (30, 4000), "宁波{place}{trade}有限公司工会"),
     ("school", 0.22, (40, 260), "{district}{place}{school}工会"),
     ("kindergarten", 0.13, (12, 60), "{district}{place}幼儿园工会"),
-    ("institution", 0.12, (20, 300), "{district}{office}工会"),
+    ("institution", 0.12, (20, 300), "{district}{place}街道{office}工会"),
     ("community", 0.08, (8, 40), "{district}{place}社区联合工会"),
 ]
 _PLACES = list("东南西北中新华光明阳春兴安和平康泰丰裕嘉禾云海")
@@ -294,12 +294,12 @@ _TRADES = [
 ]
 _SCHOOLS = ["小学", "中学", "实验小学", "中心小学", "职业技术学校", "外国语学校"]
 _OFFICES = [
-    "人民医院",
-    "疾病预防控制中心",
-    "市场监督管理局",
-    "住房和城乡建设局",
-    "图书馆",
-    "自来水公司",
+    "社区卫生服务中心",
+    "综合文化站",
+    "便民服务中心",
+    "综合行政执法中队",
+    "市场监管所",
+    "财政所",
 ]
 
 _SMALL_GROUPS = {
@@ -380,7 +380,7 @@ def city(rng: random.Random, unions: int = 2000, members: int = 1_000_000) -> li
     for n, ((kind, _, _, pattern), size) in enumerate(zip(kinds, sizes, strict=True), start=1):
         district = DISTRICTS[n % len(DISTRICTS)]
         short = district.name.replace("宁波市", "").replace("总工会", "")
-        while True:
+        for attempt in range(1000):
             name = pattern.format(
                 district=short,
                 place="".join(rng.sample(_PLACES, 2)),
@@ -388,6 +388,8 @@ def city(rng: random.Random, unions: int = 2000, members: int = 1_000_000) -> li
                 school=rng.choice(_SCHOOLS),
                 office=rng.choice(_OFFICES),
             )
+            if attempt >= 50:  # a crowded district: number the rest
+                name = name.replace("工会", f"（{n}）工会")
             if name not in used_names:
                 used_names.add(name)
                 break
