@@ -26,7 +26,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from gonghui import encryption, idcard, phone
-from gonghui.masking import mask_id_number, mask_phone
 from gonghui.members import excel, names
 from gonghui.members.models import (
     Education,
@@ -214,6 +213,16 @@ def _load_lookups(union: Union) -> _Lookups:
         )
 
 
+def _masked(text: str) -> str:
+    """Hide the middle of a possibly malformed ID or phone number, keeping its length,
+    so error lists stored in the database hold no full number."""
+    if len(text) >= 11:
+        return text[:3] + "*" * (len(text) - 7) + text[-4:]
+    if len(text) >= 5:
+        return text[:2] + "*" * (len(text) - 4) + text[-2:]
+    return "*" * len(text)
+
+
 class _RowChecker:
     """Turns one row's cells into member fields or a list of RowErrors."""
 
@@ -227,10 +236,8 @@ class _RowChecker:
     def error(self, row: int, key: str, value, message: str) -> RowError:
         letter, header = self.headers.get(key, (None, ""))
         text = _text(value)
-        if key == "id_number":
-            text = mask_id_number(text)
-        elif key == "phone":
-            text = mask_phone(text)
+        if key in excel.SENSITIVE_FIELDS:
+            text = _masked(text)
         return RowError(row, letter, header, text, message)
 
     def check(self, row: int, cells: list[excel.Cell]) -> tuple[dict, list[RowError]]:
