@@ -52,6 +52,8 @@ CREATE_CASES = [
     ("missing name", {"name": ...}, "name", 422, "缺少必填字段"),
     ("missing joined_on", {"joined_on": ...}, "joined_on", 422, "入会日期"),
     ("blank name", {"name": "   "}, "name", 400, "姓名不能为空"),
+    ("script in name", {"name": XSS[:40]}, "name", 400, "姓名只能包含"),
+    ("sql in name", {"name": SQL[:40]}, "name", 400, "姓名只能包含"),
     ("name too long", {"name": "张" * 41}, "name", 422, "40"),
     ("oversized name", {"name": "x" * 100_000}, "name", 422, "40"),
     ("control characters", {"name": "张\x00三"}, "name", 422, "控制字符"),
@@ -96,12 +98,13 @@ def test_creating_a_member_with_bad_input_is_refused_naming_the_field(
     assert Member.objects.count() == before
 
 
-def test_sql_and_script_in_a_name_are_stored_as_plain_text_and_returned_as_json(setup):
+def test_sql_and_script_in_free_text_are_stored_as_plain_text_and_returned_as_json(setup):
     union, _, key = setup
-    response = call("post", "members", key, _new(union, name=XSS[:40]))
+    position = (XSS + SQL)[:60]
+    response = call("post", "members", key, _new(union, position=position))
     assert response.status_code == 201
     assert response["Content-Type"].startswith("application/json")
-    assert Member.objects.get(pk=response.json()["id"]).name == XSS[:40]
+    assert Member.objects.get(pk=response.json()["id"]).position == position
 
 
 def test_a_body_that_is_not_json_is_refused_in_chinese(setup):
