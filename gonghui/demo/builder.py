@@ -9,6 +9,8 @@ seed gives the same rows on the same day; only the window's upper bound
 (today) moves.
 """
 
+import functools
+import itertools
 import random
 import sys
 from dataclasses import dataclass
@@ -50,10 +52,14 @@ def _between(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=int(rng.random() * (span + 1)))
 
 
+@functools.cache
+def _cumulative(pairs: tuple) -> tuple[list, list]:
+    return [v for v, _ in pairs], list(itertools.accumulate(w for _, w in pairs))
+
+
 def _weighted(rng: random.Random, pairs):
-    values = [v for v, _ in pairs]
-    weights = [w for _, w in pairs]
-    return rng.choices(values, weights=weights)[0]
+    values, cum_weights = _cumulative(tuple(pairs))
+    return rng.choices(values, cum_weights=cum_weights)[0]
 
 
 def draft_members(plan: plans.UnionPlan, maker: PersonMaker, today: date) -> list[Draft]:
@@ -63,11 +69,11 @@ def draft_members(plan: plans.UnionPlan, maker: PersonMaker, today: date) -> lis
     last_year = date(today.year - 1, 1, 1)
     this_year = date(today.year, 1, 1)
     old_bound = min(date(REFERENCE_YEAR - 2, 12, 31), last_year - timedelta(days=1))
-    group_weights = [g.weight for g in plan.groups]
+    group_weights = list(itertools.accumulate(g.weight for g in plan.groups))
     newcomers = plan.joined_last_year + plan.joined_this_year
     drafts = []
     for i in range(plan.members):
-        group = rng.choices(plan.groups, weights=group_weights)[0]
+        group = rng.choices(plan.groups, cum_weights=group_weights)[0]
         is_new = i >= plan.members - newcomers
         person = maker.person(
             female_share=group.female_share,
