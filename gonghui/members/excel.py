@@ -133,6 +133,9 @@ def member_template(*, departments: Iterable[str] = (), groups: Iterable[str] = 
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
         ws.column_dimensions[letter].width = column.width
+        if column.field in ("id_number", "phone", "employee_number"):
+            # The whole column as text, so numbers typed later keep every digit.
+            ws.column_dimensions[letter].number_format = "@"
         example = EXAMPLE_ROW[column.field]
         sample = ws.cell(row=2, column=index, value=example or None)
         sample.font = Font(italic=True, color="FF808080")
