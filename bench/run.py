@@ -23,7 +23,7 @@ IMPORT_MEMORY_LIMIT_MB = 400
 
 
 def _import_50k_rows(context) -> dict:
-    from bench import importing
+    from bench import clock, importing
 
     with tempfile.TemporaryDirectory() as tmp:
         workbook = Path(tmp) / "members-50k.xlsx"
@@ -38,17 +38,22 @@ def _import_50k_rows(context) -> dict:
     for side in (real, base):
         if side["created"] != importing.ROWS:
             raise RuntimeError(f"expected {importing.ROWS} members, got {side['created']}")
+    key = "cpu_seconds" if clock.ratio_clock() == "cpu" else "seconds"
     return {
-        "value": round(real["seconds"], 2),
-        "baseline": round(base["seconds"], 2),
+        "value": round(real[key], 2),
+        "baseline": round(base[key], 2),
         "target": 2.0,
-        "unit": "s",
+        "unit": "s of CPU time" if key == "cpu_seconds" else "s of wall time",
+        "seconds": round(real["seconds"], 2),
+        "baseline_seconds": round(base["seconds"], 2),
         "cpu_seconds": round(real["cpu_seconds"], 2),
         "baseline_cpu_seconds": round(base["cpu_seconds"], 2),
         "workbook_mb": round(size_mb, 1),
         "peak_memory_mb": round(real["peak_mb"], 1),
         "baseline_peak_memory_mb": round(base["peak_mb"], 1),
+        # Wall time on an idle machine; on a busy one CPU time is the closer guide.
         "under_60_s": real["seconds"] < IMPORT_SECONDS_LIMIT,
+        "cpu_under_60_s": real["cpu_seconds"] < IMPORT_SECONDS_LIMIT,
         "under_400_mb": real["peak_mb"] < IMPORT_MEMORY_LIMIT_MB,
     }
 
@@ -100,8 +105,8 @@ def _table(results: dict) -> str:
     imp = results.get("import_50k_rows", {})
     if "peak_memory_mb" in imp:
         lines.append(
-            f"import_50k_rows: {imp['value']} s, {imp['cpu_seconds']} s of CPU"
-            f" (< {IMPORT_SECONDS_LIMIT} s: "
+            f"import_50k_rows: {imp['seconds']} s wall, {imp['cpu_seconds']} s CPU"
+            f" (wall < {IMPORT_SECONDS_LIMIT} s: "
             f"{'yes' if imp['under_60_s'] else 'NO'}), peak {imp['peak_memory_mb']} MB "
             f"(< {IMPORT_MEMORY_LIMIT_MB} MB: {'yes' if imp['under_400_mb'] else 'NO'})"
         )
