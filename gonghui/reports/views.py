@@ -95,7 +95,7 @@ def _metric_records(request, key):
     columns = RECORD_COLUMNS.get(records.model._meta.label_lower, DEFAULT_COLUMNS)
     # Encrypted columns are never shown here: do not fetch (and decrypt) them.
     hidden = [f.name for f in records.model._meta.fields if isinstance(f, EncryptedTextField)]
-    related = [path for _, path in columns if "__" in path]
+    related = [path for _, path in columns if "__" in path.strip("_")]
     records = records.defer(*hidden).select_related(*{p.split("__")[0] for p in related})
     page = Paginator(records.order_by("pk"), 50).get_page(request.GET.get("page"))
     rows = [{"cells": [_cell(r, path) for _, path in columns], "url": _admin_url(r)} for r in page]

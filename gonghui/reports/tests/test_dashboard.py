@@ -6,6 +6,7 @@ from django.urls import reverse
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.roles import Role
 from gonghui.orgs.tests.factories import GroupFactory, UnionFactory, user_with_role
+from gonghui.reports import registry
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,12 @@ def test_a_member_without_a_staff_role_cannot_see_the_dashboard(client):
     user = user_with_role(union, Role.REPRESENTATIVE)
     response = _signed_in(client, user).get(reverse("reports:dashboard"))
     assert response.status_code in (302, 403)
+
+
+@pytest.mark.parametrize("key", sorted(m.key for m in registry.all_metrics()))
+def test_every_registered_metric_opens_its_records_page(client, key):
+    union = UnionFactory()
+    response = _signed_in(client, user_with_role(union)).get(
+        reverse("reports:metric_records", args=[key]), {"union": union.pk, **PERIOD}
+    )
+    assert response.status_code == 200
