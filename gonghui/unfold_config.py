@@ -41,6 +41,18 @@ def can_view_orgs(request) -> bool:
     return bool(access.unions_with(Perm.VIEW_ROSTER) or access.unions_with(Perm.MANAGE_ORGS))
 
 
+def can_view_finance(request) -> bool:
+    return bool(_access(request).unions_with(Perm.VIEW_FINANCE))
+
+
+def can_view_activities(request) -> bool:
+    return bool(_access(request).unions_with(Perm.VIEW_ACTIVITIES))
+
+
+def is_staff(request) -> bool:
+    return _access(request).is_staff
+
+
 def is_chair(request) -> bool:
     access = _access(request)
     return any(access.has_role(Role.CHAIR, u) for u in access.roles)
@@ -106,6 +118,56 @@ UNFOLD = {
                         "admin:orgs_accesslog_changelist",
                         is_chair,
                     ),
+                ],
+            },
+            {
+                "title": "文体活动",
+                "items": [
+                    _item(
+                        "活动",
+                        "celebration",
+                        "admin:activities_activity_changelist",
+                        can_view_activities,
+                    ),
+                    _item(
+                        "社团",
+                        "diversity_3",
+                        "admin:activities_club_changelist",
+                        can_view_activities,
+                    ),
+                    _item(
+                        "比赛结果",
+                        "emoji_events",
+                        "admin:activities_result_changelist",
+                        can_view_activities,
+                    ),
+                ],
+            },
+            {
+                "title": "经费管理",
+                "items": [
+                    _item(
+                        "预算年度",
+                        "account_balance",
+                        "admin:finance_fiscalyear_changelist",
+                        can_view_finance,
+                    ),
+                    _item("支出", "payments", "admin:finance_payment_changelist", can_view_finance),
+                    _item("收入", "savings", "admin:finance_income_changelist", can_view_finance),
+                    _item(
+                        "预算调整",
+                        "tune",
+                        "admin:finance_budgetadjustment_changelist",
+                        can_view_finance,
+                    ),
+                    _item("预算执行情况", "monitoring", "finance:execution", can_view_finance),
+                    _item("收支报表", "table_view", "finance:statement", can_view_finance),
+                ],
+            },
+            {
+                "title": "系统",
+                "items": [
+                    _item("接口令牌", "key", "admin:api_apitoken_changelist", is_staff),
                 ],
             },
         ],
