@@ -74,6 +74,20 @@ def clean_member_fields(*, union: Union, data: dict, instance: Member | None = N
             errors["phone"] = problem
     out["phone"] = mobile
 
+    for key, label in (
+        ("employee_number", "工号"),
+        ("position", "岗位/职务"),
+        ("ethnicity", "民族"),
+    ):
+        value = (data.get(key) or "").strip()
+        limit = Member._meta.get_field(key).max_length
+        if len(value) > limit:
+            errors[key] = f"{label}不能超过{limit}个字"
+        elif any(ord(ch) < 32 for ch in value):
+            errors[key] = f"{label}含有不可见的控制字符"
+        if key in data:
+            out[key] = value
+
     for key, choices, label in (
         ("education", Education, "学历"),
         ("political_status", PoliticalStatus, "政治面貌"),
@@ -168,6 +182,8 @@ def change_status(*, member: Member, to: str, on: date, reason: str, actor=None)
         errors["to"] = f"会员当前已是“{Status(to).label}”状态"
     if not (reason or "").strip():
         errors["reason"] = "请填写变动原因"
+    elif len(reason.strip()) > 200:
+        errors["reason"] = "变动原因不能超过200个字"
     if on is None:
         errors["on"] = "请填写变动日期"
     elif on > date.today():

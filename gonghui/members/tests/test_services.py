@@ -128,3 +128,17 @@ def test_resetting_a_password_lifts_a_portal_lockout_counted_by_phone():
     )
     services.set_password(user=user, password="Fresh-pass-2468")
     assert not AccessAttempt.objects.filter(username=member.phone).exists()
+
+
+def test_an_overlong_position_is_refused_before_the_database_sees_it():
+    with pytest.raises(ValidationError) as e:
+        services.create_member(union=UnionFactory(), **_fields(position="岗" * 61))
+    assert "岗位/职务不能超过60个字" in e.value.message_dict["position"][0]
+
+
+def test_an_overlong_status_change_reason_is_refused():
+    with pytest.raises(ValidationError) as e:
+        services.change_status(
+            member=MemberFactory(), to=Status.RETIRED, on=date(2024, 6, 30), reason="因" * 201
+        )
+    assert "200" in e.value.message_dict["reason"][0]
