@@ -8,6 +8,7 @@ here, so an account without a role sees no union data.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
@@ -194,7 +195,14 @@ class UnionAdmin(UnionScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            services.update_union(
+                union=obj,
+                **{
+                    k: form.cleaned_data[k]
+                    for k in services.UNION_DETAILS
+                    if k in form.cleaned_data
+                },
+            )
             return
         created = services.create_union(
             code=obj.code,
@@ -225,7 +233,7 @@ class DepartmentAdmin(UnionScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            services.rename_department(department=obj, name=obj.name)
             return
         obj.pk = services.create_department(union=obj.union, name=obj.name).pk
 
@@ -240,7 +248,13 @@ class GroupAdmin(UnionScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            services.update_group(
+                group=obj,
+                name=obj.name,
+                department=obj.department,
+                leader=obj.leader,
+                liaison=obj.liaison,
+            )
             return
         obj.pk = services.create_group(
             union=obj.union,
@@ -272,7 +286,7 @@ class TermAdmin(UnionScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            services.update_term(term=obj, starts_on=obj.starts_on, ends_on=obj.ends_on)
             return
         obj.pk = services.start_term(
             union=obj.union, number=obj.number, starts_on=obj.starts_on, ends_on=obj.ends_on
@@ -327,6 +341,11 @@ class AccountAddForm(forms.ModelForm):
         data = super().clean()
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", "两次输入的密码不一致")
+        elif data.get("password1"):
+            try:
+                validate_password(data["password1"], User(username=data.get("username", "")))
+            except ValidationError as e:
+                self.add_error("password1", e)
         return data
 
 
@@ -412,20 +431,17 @@ class UserAdmin(ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            obj.save(update_fields=["username", "display_name", "is_active"])
             return
-        obj.save()
-        try:
-            member_services.set_password(
-                user=obj, password=form.cleaned_data["password1"], actor=request.user
-            )
-        except ValidationError as e:
-            obj.set_unusable_password()
-            obj.save(update_fields=["password"])
-            messages.warning(request, "；".join(e.messages) + "。请重新设置密码。")
-        services.assign_role(
-            user=obj, union=form.cleaned_data["union"], role=form.cleaned_data["role"]
+        created = services.create_account(
+            username=obj.username,
+            display_name=obj.display_name,
+            password=form.cleaned_data["password1"],
+            union=form.cleaned_data["union"],
+            role=form.cleaned_data["role"],
         )
+        obj.pk, obj.password, obj.is_staff = created.pk, created.password, created.is_staff
+        obj._state.adding = False
 
     def save_formset(self, request, form, formset, change):
         assignments = formset.save(commit=False)

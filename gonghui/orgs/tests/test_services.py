@@ -72,3 +72,64 @@ def test_assigning_a_staff_role_lets_the_user_into_the_back_office():
     services.assign_role(user=user, union=UnionFactory(), role=Role.COMMITTEE)
     user.refresh_from_db()
     assert user.is_staff
+
+
+def test_editing_a_union_with_a_wrong_credit_code_is_refused_and_not_saved():
+    union = UnionFactory(name="原名称")
+    with pytest.raises(ValidationError) as e:
+        services.update_union(union=union, name="新名称", credit_code="91350100M000100Y44")
+    assert "校验位" in e.value.message_dict["credit_code"][0]
+    union.refresh_from_db()
+    assert union.name == "原名称"
+
+
+def test_a_union_code_cannot_be_changed_through_its_details():
+    with pytest.raises(ValidationError):
+        services.update_union(union=UnionFactory(), code="other")
+
+
+def test_renaming_a_department_to_a_name_in_use_is_refused():
+    union = UnionFactory()
+    services.create_department(union=union, name="教务处")
+    office = services.create_department(union=union, name="校长办公室")
+    with pytest.raises(ValidationError) as e:
+        services.rename_department(department=office, name="教务处")
+    assert "已存在" in e.value.message_dict["name"][0]
+
+
+def test_a_group_leader_from_another_union_is_refused():
+    from gonghui.members.tests.factories import MemberFactory
+
+    union = UnionFactory()
+    group = services.create_group(union=union, name="语文组")
+    with pytest.raises(ValidationError) as e:
+        services.update_group(group=group, name="语文组", leader=MemberFactory())
+    assert "不属于本工会" in e.value.message_dict["leader"][0]
+
+
+def test_an_account_with_a_weak_password_is_not_created_at_all():
+    from gonghui.orgs.models import User
+
+    with pytest.raises(ValidationError) as e:
+        services.create_account(
+            username="wang",
+            display_name="王老师",
+            password="123",
+            union=UnionFactory(),
+            role=Role.COMMITTEE,
+        )
+    assert "password1" in e.value.message_dict
+    assert not User.objects.filter(username="wang").exists()
+
+
+def test_a_new_committee_account_can_enter_the_back_office():
+    union = UnionFactory()
+    user = services.create_account(
+        username="li",
+        display_name="李老师",
+        password="Strong-pass-2468",
+        union=union,
+        role=Role.COMMITTEE,
+    )
+    assert user.is_staff and user.check_password("Strong-pass-2468")
+    assert access_for(user).can(Perm.CHANGE_ROSTER, union.id)
