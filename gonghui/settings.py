@@ -49,7 +49,9 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.finance",
     "gonghui.activities",
+    "gonghui.care",
     "gonghui.reports",
+    "gonghui.attachments",
     "gonghui.portal",
     "gonghui.api",
 ]

@@ -32,6 +32,9 @@ class Perm:
     CHANGE_FINANCE = "finance.change"
     VIEW_ACTIVITIES = "activities.view"
     CHANGE_ACTIVITIES = "activities.change"
+    VIEW_CARE = "care.view"
+    CHANGE_CARE = "care.change"
+    REVEAL_CARE = "care.reveal"
 
 
 _ALL = {
@@ -48,6 +51,9 @@ _ALL = {
     Perm.CHANGE_FINANCE,
     Perm.VIEW_ACTIVITIES,
     Perm.CHANGE_ACTIVITIES,
+    Perm.VIEW_CARE,
+    Perm.CHANGE_CARE,
+    Perm.REVEAL_CARE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -63,12 +69,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_FINANCE,
             Perm.VIEW_ACTIVITIES,
             Perm.CHANGE_ACTIVITIES,
+            Perm.VIEW_CARE,
+            Perm.CHANGE_CARE,
         }
     ),
     Role.LIAISON: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD, Perm.VIEW_ACTIVITIES}),
     Role.REPRESENTATIVE: frozenset(),
     Role.AUDIT: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_FINANCE}),
-    Role.WOMEN: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD}),
+    Role.WOMEN: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD, Perm.VIEW_CARE}),
     Role.SAFETY: frozenset(),
     Role.HANDLER: frozenset(),
     Role.MEMBER: frozenset(),
