@@ -228,3 +228,317 @@ class Income(Entry):
 
     def __str__(self):
         return f"{self.on:%Y-%m-%d} {self.payer} {self.amount}元"
+
+
+# Dues, the employer's allocation and the audit committee ------------------------------
+
+RATE = {"max_digits": 6, "decimal_places": 4}
+DEFAULT_DUES_RATE = Decimal("0.0050")
+DEFAULT_ALLOCATION_RATE = Decimal("0.0200")
+DEFAULT_UPWARD_SHARE = Decimal("0.4000")
+
+
+class Rounding(models.TextChoices):
+    """How a month's dues (base × rate) is rounded; the union chooses."""
+
+    FEN = "fen", "四舍五入到分"
+    JIAO = "jiao", "四舍五入到角（0.1元）"
+    YUAN_UP = "yuan_up", "进位到元"
+
+
+class FinanceSettings(ScopedModel):
+    """A union's own dues and allocation rules. A union without a row uses the defaults."""
+
+    dues_rate = models.DecimalField(
+        "会费比例", default=DEFAULT_DUES_RATE, help_text="如 0.0050 即 0.5%", **RATE
+    )
+    rounding = models.CharField(
+        "会费取整规则", max_length=10, choices=Rounding.choices, default=Rounding.FEN
+    )
+    allocation_rate = models.DecimalField(
+        "拨缴经费比例", default=DEFAULT_ALLOCATION_RATE, help_text="如 0.0200 即 2%", **RATE
+    )
+    upward_share = models.DecimalField(
+        "上解上级比例", default=DEFAULT_UPWARD_SHARE, help_text="如 0.4000 即 40%", **RATE
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "经费设置"
+        verbose_name_plural = "经费设置"
+        constraints = [models.UniqueConstraint(fields=["union"], name="finance_settings_unique")]
+
+    def __str__(self):
+        return f"{self.union}经费设置"
+
+
+class DuesBase(ScopedModel):
+    """A member's dues base (monthly wage) from a month on; the latest row whose
+    month is not after a given month applies to it. `rate` empty = the union's rate."""
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name="会员", on_delete=models.PROTECT, related_name="dues_bases"
+    )
+    since = models.DateField("起始月份", help_text="自该月起按此基数计缴")
+    base = models.DecimalField("会费基数（月工资，元）", **MONEY)
+    rate = models.DecimalField("会费比例", null=True, blank=True, **RATE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="设置人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "会费基数"
+        verbose_name_plural = "会费基数"
+        ordering = ["member_id", "-since"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "since"], name="dues_base_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.since:%Y-%m}起 {self.base}元"
+
+
+class DuesExemption(ScopedModel):
+    """Months a member owes no dues (a retiree, long sick leave…), with the reason."""
+
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name="会员",
+        on_delete=models.PROTECT,
+        related_name="dues_exemptions",
+    )
+    starts_on = models.DateField("免缴起始月份")
+    ends_on = models.DateField("免缴截止月份", null=True, blank=True, help_text="空表示长期免缴")
+    reason = models.CharField("免缴理由", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "会费免缴"
+        verbose_name_plural = "会费免缴"
+        ordering = ["member_id", "-starts_on"]
+
+    def __str__(self):
+        until = f"{self.ends_on:%Y-%m}" if self.ends_on else "长期"
+        return f"{self.member} {self.starts_on:%Y-%m}至{until} 免缴"
+
+    def covers(self, month: date) -> bool:
+        return self.starts_on <= month and (self.ends_on is None or month <= self.ends_on)
+
+
+class DuesSource(models.TextChoices):
+    PAYROLL = "payroll", "工资代扣"
+    CASH = "cash", "现金"
+    TRANSFER = "transfer", "转账"
+
+
+class DuesImport(ScopedModel):
+    """One month's payroll deductions imported from a workbook; its income is booked once."""
+
+    month = models.DateField("月份")
+    paid_on = models.DateField("代扣日期")
+    original_name = models.CharField("文件名", max_length=255)
+    rows = models.PositiveIntegerField("笔数", default=0)
+    total = models.DecimalField("合计（元）", default=ZERO, **MONEY)
+    income = models.ForeignKey(
+        Income,
+        verbose_name="收入凭证",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    idempotency_key = models.CharField("防重复提交标识", max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "会费代扣导入"
+        verbose_name_plural = "会费代扣导入"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "idempotency_key"], name="dues_import_idempotency_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y年%m月}工资代扣会费 {self.rows}笔 {self.total}元"
+
+
+class DuesPayment(ScopedModel):
+    """Dues received from one member for one month. A month is paid once."""
+
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name="会员",
+        on_delete=models.PROTECT,
+        related_name="dues_payments",
+    )
+    month = models.DateField("所属月份")
+    amount = models.DecimalField("金额（元）", **MONEY)
+    paid_on = models.DateField("缴纳日期")
+    source = models.CharField("缴纳方式", max_length=20, choices=DuesSource.choices)
+    batch = models.ForeignKey(
+        DuesImport,
+        verbose_name="代扣导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    income = models.ForeignKey(
+        Income,
+        verbose_name="收入凭证",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    idempotency_key = models.CharField("防重复提交标识", max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "会费缴纳"
+        verbose_name_plural = "会费缴纳"
+        ordering = ["-month", "member_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="dues_payment_month_unique"),
+            models.UniqueConstraint(
+                fields=["union", "idempotency_key"], name="dues_payment_idempotency_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="dues_payment_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["union", "month"], name="dues_payment_union_month")]
+
+    def __str__(self):
+        return f"{self.member} {self.month:%Y年%m月}会费 {self.amount}元"
+
+
+class Allocation(ScopedModel):
+    """The employer's allocation (拨缴经费) for a period: a share of its payroll.
+    Money received is booked as income linked to this record; the part passed
+    to the upper union is an UpwardTransfer."""
+
+    starts_on = models.DateField("期间开始")
+    ends_on = models.DateField("期间结束")
+    payroll_total = models.DecimalField("工资总额（元）", **MONEY)
+    rate = models.DecimalField("拨缴比例", default=DEFAULT_ALLOCATION_RATE, **RATE)
+    amount_due = models.DecimalField("应拨缴金额（元）", **MONEY)
+    upward_share = models.DecimalField("上解上级比例", default=DEFAULT_UPWARD_SHARE, **RATE)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "拨缴经费"
+        verbose_name_plural = "拨缴经费"
+        ordering = ["-starts_on"]
+
+    def __str__(self):
+        return f"{self.starts_on:%Y-%m-%d}至{self.ends_on:%Y-%m-%d}拨缴经费"
+
+
+class UpwardTransfer(ScopedModel):
+    """The share of an allocation passed on to the upper union (上解经费)."""
+
+    allocation = models.ForeignKey(
+        Allocation, verbose_name="拨缴经费", on_delete=models.PROTECT, related_name="transfers"
+    )
+    amount = models.DecimalField("上解金额（元）", **MONEY)
+    on = models.DateField("上解日期")
+    recipient = models.CharField("接收单位", max_length=100)
+    voucher = models.CharField("凭证号", max_length=40)
+    idempotency_key = models.CharField("防重复提交标识", max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "上解上级经费"
+        verbose_name_plural = "上解上级经费"
+        ordering = ["-on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "idempotency_key"], name="upward_transfer_idempotency_unique"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="upward_transfer_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.on:%Y-%m-%d} 上解{self.recipient} {self.amount}元"
+
+
+class AuditReport(ScopedModel):
+    """A report of the audit committee (经审委员会) on a period's finances."""
+
+    title = models.CharField("标题", max_length=100)
+    starts_on = models.DateField("审查期间开始")
+    ends_on = models.DateField("审查期间结束")
+    findings = models.TextField("审查发现")
+    conclusion = models.TextField("审查结论")
+    filed_by = models.ForeignKey(
+        "members.Member",
+        verbose_name="报告人（经审委员）",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filed_on = models.DateField("报告日期")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "经审报告"
+        verbose_name_plural = "经审报告"
+        ordering = ["-filed_on", "-pk"]
+
+    def __str__(self):
+        return self.title

@@ -1,23 +1,29 @@
 """Reads of the union's money and its registered metrics."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 from django_scopes import scopes_disabled
 
+from gonghui.finance import dues
 from gonghui.finance.models import (
     EXPENDITURE_CATEGORIES,
     INCOME_CATEGORIES,
     WARNING_SHARE,
     ZERO,
+    Allocation,
     BudgetLine,
     Category,
+    DuesBase,
+    DuesPayment,
     Income,
     Kind,
     Payment,
 )
+from gonghui.members.models import Member
 from gonghui.periods import Period
 from gonghui.reports.registry import metric, ratio
 
@@ -157,3 +163,146 @@ def statement(*, unions, period: Period) -> dict:
         "expenditure": spending,
         "expenditure_total": sum((v for _, v in spending), ZERO),
     }
+
+
+# Dues -----------------------------------------------------------------------------------
+
+
+def dues_paid_in(unions, period: Period):
+    """Dues payments for the months of the period (a month counts when its first
+    day falls between the first of the period's first month and its last day)."""
+    return DuesPayment.objects.filter(
+        union__in=unions, month__range=(dues.month_of(period.start), period.end)
+    )
+
+
+def _dues_members(unions, last: date):
+    """Members who may owe dues up to `last`: joined by then, with a base."""
+    with scopes_disabled():
+        return list(
+            Member.objects.filter(
+                union__in=unions,
+                joined_on__lte=last,
+                pk__in=DuesBase.objects.filter(union__in=unions).values("member_id"),
+            ).only("id", "union_id", "name", "joined_on", "left_on", "group_id")
+        )
+
+
+def dues_owed(unions, period: Period) -> Decimal:
+    """Dues owed for the months of the period, by every member's base, rate and exemptions."""
+    unions = list(unions)
+    members = _dues_members(unions, period.end)
+    book = dues.DuesBook.load(unions=unions)
+    return dues.owed_total(members, book, dues.month_of(period.start), period.end)
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """A member's unpaid months up to a day."""
+
+    member: Member
+    months: list[tuple[date, Decimal]]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((amount for _, amount in self.months), ZERO)
+
+    @property
+    def labels(self) -> str:
+        return "、".join(dues.month_label(m) for m, _ in self.months)
+
+
+def arrears(*, unions, on: date, group=None, since: date | None = None) -> list[Arrears]:
+    """Members who owe dues for months that were over by the end of `on`
+    (optionally only from `since` and in one group), by group and name."""
+    unions = list(unions)
+    last_past = dues.completed_before(on) - timedelta(days=1)
+    members = _dues_members(unions, last_past)
+    if group is not None:
+        group_id = getattr(group, "pk", group)
+        members = [m for m in members if m.group_id == group_id]
+    book = dues.DuesBook.load(unions=unions, members=[m.pk for m in members])
+    first = since or date(1900, 1, 1)
+    rows = []
+    for member in members:
+        unpaid = book.unpaid_months(member, first, last_past)
+        if unpaid:
+            rows.append(Arrears(member=member, months=unpaid))
+    return rows
+
+
+def dues_of(member: Member, *, first: date, last: date) -> list[dict]:
+    """Month by month: owed, paid, exempt, for one member's dues card."""
+    book = dues.DuesBook.load(unions=[member.union_id], members=[member.pk])
+    rows = []
+    for month in dues.months(first, last):
+        exemption = book.exemption_for(member.pk, month)
+        rows.append(
+            {
+                "month": month,
+                "owed": book.owed(member, month),
+                "paid": book.paid.get(member.pk, {}).get(month),
+                "exemption": exemption,
+            }
+        )
+    return rows
+
+
+@metric(
+    "finance.dues_collected",
+    label="会费收缴金额",
+    unit="元",
+    sum_field="amount",
+    description="本期各月已缴会费合计（按会费所属月份）",
+)
+def dues_collected(unions, period):
+    return dues_paid_in(unions, period)
+
+
+@metric("finance.dues_members_paying", label="缴纳会费人数", unit="人")
+def dues_members_paying(unions, period):
+    return Member.objects.filter(
+        union__in=unions, pk__in=dues_paid_in(unions, period).values("member_id")
+    )
+
+
+@metric(
+    "finance.dues_arrears_members",
+    label="欠缴会费人数",
+    unit="人",
+    description="截至期末仍有已过月份未缴会费的会员",
+)
+def dues_arrears_members(unions, period):
+    owing = [row.member.pk for row in arrears(unions=unions, on=period.end)]
+    return Member.objects.filter(union__in=unions, pk__in=owing)
+
+
+ratio(
+    "finance.dues_collection_rate",
+    label="会费收缴率",
+    numerator="finance.dues_collected",
+    denominator_fn=dues_owed,
+    description="本期各月已缴会费 ÷ 本期各月应缴会费",
+)
+
+
+# The employer's allocation ------------------------------------------------------------
+
+
+def allocation_income(unions, period: Period):
+    return Income.objects.filter(
+        union__in=unions,
+        on__range=period.bounds,
+        linked_type=ContentType.objects.get_for_model(Allocation),
+    )
+
+
+@metric(
+    "finance.allocation_received",
+    label="拨缴经费到账",
+    unit="元",
+    sum_field="amount",
+    description="本期收到的行政拨缴经费（按到账日期）",
+)
+def allocation_received(unions, period):
+    return allocation_income(unions, period)

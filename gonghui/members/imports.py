@@ -223,6 +223,13 @@ def _masked(text: str) -> str:
     return "*" * len(text)
 
 
+# Shared with other importers (finance's payroll deductions), which read cells,
+# headers and ID numbers the same way.
+cell_text = _text
+header_key = _header_key
+mask_number = _masked
+
+
 class _RowChecker:
     """Turns one row's cells into member fields or a list of RowErrors."""
 

@@ -69,3 +69,39 @@ def receive(line: BudgetLine, amount, *, on: date | None = None, actor=None, **k
         actor=actor,
         **kwargs,
     )
+
+
+def dues_line(union, year: int = 2025) -> BudgetLine:
+    """An open year with a 会费收入 line, so dues can be booked."""
+    fiscal_year = FiscalYear.objects.filter(union=union, year=year).first() or FiscalYearFactory(
+        union=union, year=year
+    )
+    return BudgetLineFactory(
+        fiscal_year=fiscal_year, category=Category.DUES, name="会费收入", planned=Decimal("0")
+    )
+
+
+def allocation_line(union, year: int = 2025) -> BudgetLine:
+    fiscal_year = FiscalYear.objects.filter(union=union, year=year).first() or FiscalYearFactory(
+        union=union, year=year
+    )
+    return BudgetLineFactory(
+        fiscal_year=fiscal_year,
+        category=Category.ALLOCATION,
+        name="拨缴经费收入",
+        planned=Decimal("0"),
+    )
+
+
+def pay_dues(member, month: date, amount="25.00", *, paid_on: date | None = None, **kwargs):
+    """Record a valid dues payment through the service."""
+    return services.record_dues_payment(
+        member=member,
+        month=month,
+        amount=Decimal(amount),
+        paid_on=paid_on or date(2025, 6, 10),
+        source=kwargs.pop("source", "payroll"),
+        idempotency_key=kwargs.pop("idempotency_key", None) or new_key(),
+        actor=kwargs.pop("actor", None) or staff(member.union),
+        **kwargs,
+    )

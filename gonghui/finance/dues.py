@@ -1,0 +1,189 @@
+"""What a member owes in dues: base × rate, rounded as the union chose, month
+by month from joining to leaving, except exempt months and months without a
+base. Plain reads used by finance.services (to refuse a payment) and
+finance.queries (arrears, amounts owed, metrics), so both apply one rule.
+
+A month is the date of its first day.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from django_scopes import scopes_disabled
+
+from gonghui.finance.models import (
+    DEFAULT_DUES_RATE,
+    ZERO,
+    DuesBase,
+    DuesExemption,
+    DuesPayment,
+    FinanceSettings,
+    Rounding,
+)
+from gonghui.members.models import Member
+
+CENT = Decimal("0.01")
+# The rate a union or a member may be given: 0 to 5% of the monthly wage.
+LOWEST_RATE, HIGHEST_RATE = Decimal("0"), Decimal("0.05")
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def months(first: date, last: date) -> Iterator[date]:
+    """Every month from `first`'s to `last`'s, both included."""
+    month, end = month_of(first), month_of(last)
+    while month <= end:
+        yield month
+        month = next_month(month)
+
+
+def month_label(month: date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def percent(rate: Decimal) -> str:
+    """0.005 → "0.5%"."""
+    text = f"{(rate * 100).normalize():f}"
+    return f"{text}%"
+
+
+def round_dues(amount: Decimal, rounding: str) -> Decimal:
+    """A month's dues rounded by the union's rule, always with two places."""
+    if rounding == Rounding.YUAN_UP:
+        return amount.quantize(Decimal("1"), rounding=ROUND_CEILING).quantize(CENT)
+    if rounding == Rounding.JIAO:
+        return amount.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).quantize(CENT)
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def settings_for(union_id: int) -> FinanceSettings:
+    """The union's finance settings, or the defaults (unsaved) when it set none."""
+    with scopes_disabled():
+        found = FinanceSettings.objects.filter(union_id=union_id).first()
+    return found or FinanceSettings(union_id=union_id)
+
+
+def completed_before(day: date) -> date:
+    """The first month not yet over at the end of `day`: months before it are past."""
+    return month_of(day + timedelta(days=1))
+
+
+@dataclass
+class DuesBook:
+    """Bases, exemptions and payments of a set of members, loaded once."""
+
+    rules: dict[int, FinanceSettings] = field(default_factory=dict)
+    bases: dict[int, list[DuesBase]] = field(default_factory=dict)
+    exemptions: dict[int, list[DuesExemption]] = field(default_factory=dict)
+    paid: dict[int, dict[date, Decimal]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, *, unions: Iterable[int], members: Iterable[int] | None = None) -> "DuesBook":
+        unions = list(unions)
+        book = cls(rules={u: settings_for(u) for u in unions})
+        with scopes_disabled():
+            bases = DuesBase.objects.filter(union_id__in=unions)
+            exemptions = DuesExemption.objects.filter(union_id__in=unions)
+            payments = DuesPayment.objects.filter(union_id__in=unions)
+            if members is not None:
+                members = list(members)
+                bases = bases.filter(member_id__in=members)
+                exemptions = exemptions.filter(member_id__in=members)
+                payments = payments.filter(member_id__in=members)
+            for base in bases.order_by("member_id", "since"):
+                book.bases.setdefault(base.member_id, []).append(base)
+            for exemption in exemptions.order_by("member_id", "starts_on"):
+                book.exemptions.setdefault(exemption.member_id, []).append(exemption)
+            for member_id, month, amount in payments.values_list("member_id", "month", "amount"):
+                book.paid.setdefault(member_id, {})[month] = amount
+        return book
+
+    def base_for(self, member_id: int, month: date) -> DuesBase | None:
+        found = None
+        for base in self.bases.get(member_id, ()):
+            if base.since > month:
+                break
+            found = base
+        return found
+
+    def exemption_for(self, member_id: int, month: date) -> DuesExemption | None:
+        return next((e for e in self.exemptions.get(member_id, ()) if e.covers(month)), None)
+
+    def rate_of(self, member: Member, base: DuesBase) -> Decimal:
+        if base.rate is not None:
+            return base.rate
+        rules = self.rules.get(member.union_id)
+        return rules.dues_rate if rules is not None else DEFAULT_DUES_RATE
+
+    def on_roll(self, member: Member, month: date) -> bool:
+        if month < month_of(member.joined_on):
+            return False
+        return member.left_on is None or month <= month_of(member.left_on)
+
+    def owed(self, member: Member, month: date) -> Decimal | None:
+        """The dues `member` owes for `month`, or None when none are due."""
+        if not self.on_roll(member, month) or self.exemption_for(member.pk, month):
+            return None
+        base = self.base_for(member.pk, month)
+        if base is None:
+            return None
+        rules = self.rules.get(member.union_id)
+        rounding = rules.rounding if rules is not None else Rounding.FEN
+        return round_dues(base.base * self.rate_of(member, base), rounding)
+
+    def owed_months(
+        self, member: Member, first: date, last: date
+    ) -> Iterator[tuple[date, Decimal]]:
+        """(month, amount) for each month from `first` to `last` with dues above zero."""
+        bases = self.bases.get(member.pk)
+        if not bases:
+            return
+        start = max(month_of(first), month_of(member.joined_on), bases[0].since)
+        end = month_of(last)
+        if member.left_on is not None:
+            end = min(end, month_of(member.left_on))
+        if start > end:
+            return
+        for month in months(start, end):
+            amount = self.owed(member, month)
+            if amount:
+                yield month, amount
+
+    def unpaid_months(self, member: Member, first: date, last: date) -> list[tuple[date, Decimal]]:
+        paid = self.paid.get(member.pk, {})
+        return [(m, a) for m, a in self.owed_months(member, first, last) if m not in paid]
+
+    def month_problem(self, member: Member, month: date) -> str | None:
+        """Why dues for `month` may not be recorded for `member`, or None."""
+        label = month_label(month)
+        if month < month_of(member.joined_on):
+            return (
+                f"会员{member.name}于{member.joined_on:%Y-%m-%d}入会，不能缴纳入会前{label}的会费"
+            )
+        if member.left_on is not None and month > month_of(member.left_on):
+            return (
+                f"会员{member.name}已于{member.left_on:%Y-%m-%d}离会，不能缴纳离会后{label}的会费"
+            )
+        exemption = self.exemption_for(member.pk, month)
+        if exemption is not None:
+            return f"会员{member.name}{label}免缴会费（{exemption.reason}），不能记录缴费"
+        if self.base_for(member.pk, month) is None:
+            return f"会员{member.name}在{label}没有会费基数，请先设置会费基数"
+        if month in self.paid.get(member.pk, {}):
+            return f"会员{member.name}{label}的会费已经缴纳，不能重复缴纳"
+        return None
+
+
+def owed_total(members: Iterable[Member], book: DuesBook, first: date, last: date) -> Decimal:
+    total = ZERO
+    for member in members:
+        total += sum((a for _, a in book.owed_months(member, first, last)), ZERO)
+    return total
