@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "gonghui.activities",
     "gonghui.care",
     "gonghui.reports",
-    "gonghui.attachments",
     "gonghui.portal",
     "gonghui.api",
 ]
