@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gonghui.activities",
     "gonghui.care",
     "gonghui.reports",
+    "gonghui.attachments",
     "gonghui.portal",
     "gonghui.api",
 ]

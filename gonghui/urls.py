@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/roster/", include("gonghui.members.urls")),
     path("admin/finance/", include("gonghui.finance.urls")),
     path("admin/activities/", include("gonghui.activities.urls")),
+    path("admin/attachments/", include("gonghui.attachments.urls")),
     path("admin/care/", include("gonghui.care.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("gonghui.api.urls")),

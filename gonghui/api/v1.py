@@ -3,7 +3,9 @@
 from ninja import NinjaAPI
 
 from gonghui.api import errors
+from gonghui.api.activities import router as activities_router
 from gonghui.api.auth import TokenAuth, UserRateThrottle
+from gonghui.api.finance import router as finance_router
 from gonghui.api.members import router as members_router
 from gonghui.api.orgs import router as orgs_router
 
@@ -23,3 +25,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", orgs_router)
 api.add_router("", members_router)
+api.add_router("", activities_router)
+api.add_router("", finance_router)
