@@ -2,6 +2,8 @@
 where the user holds finance.view; every write goes through finance.services.
 Payments and income are never edited or deleted in place: they are vouchers."""
 
+from datetime import date
+
 from django.contrib import admin
 from django.db.models import Count
 from django.http import Http404
@@ -11,8 +13,22 @@ from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
 
-from gonghui.finance import views
-from gonghui.finance.models import BudgetAdjustment, BudgetLine, FiscalYear, Income, Payment
+from gonghui.finance import dues, queries, services, views
+from gonghui.finance.models import (
+    Allocation,
+    AuditReport,
+    BudgetAdjustment,
+    BudgetLine,
+    DuesBase,
+    DuesExemption,
+    DuesImport,
+    DuesPayment,
+    FinanceSettings,
+    FiscalYear,
+    Income,
+    Payment,
+    UpwardTransfer,
+)
 from gonghui.orgs.roles import Perm
 
 
@@ -236,3 +252,260 @@ class BudgetAdjustmentAdmin(FinanceAccess, ModelAdmin):
 
     def has_add_permission(self, request, *args):
         return False
+
+
+# Dues ---------------------------------------------------------------------------------------
+
+
+class MonthYearFilter(admin.SimpleListFilter):
+    title = "年度"
+    parameter_name = "year"
+    field = "month"
+
+    def lookups(self, request, model_admin):
+        return [(str(y), f"{y}年") for y in range(date.today().year, date.today().year - 5, -1)]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{f"{self.field}__year": int(self.value())})
+        return queryset
+
+
+@admin.register(DuesPayment)
+class DuesPaymentAdmin(FinanceAccess, ModelAdmin):
+    list_display = ["month_display", "member", "amount", "paid_on", "source", "batch"]
+    list_filter = [MonthYearFilter, "source"]
+    list_select_related = ["member", "batch"]
+    search_fields = ["member__name", "member__employee_number"]
+    fields = [
+        "union",
+        "member",
+        "month",
+        "amount",
+        "paid_on",
+        "source",
+        "batch",
+        "income",
+        "created_by",
+        "created_at",
+    ]
+    list_per_page = 50
+
+    @admin.display(description="所属月份", ordering="month")
+    def month_display(self, obj):
+        return f"{obj.month:%Y-%m}"
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return views.add_dues_payment(request)
+
+
+@admin.register(DuesBase)
+class DuesBaseAdmin(FinanceAccess, ModelAdmin):
+    list_display = ["member", "since_display", "base", "rate_display", "created_at"]
+    list_select_related = ["member"]
+    search_fields = ["member__name", "member__employee_number"]
+    fields = ["union", "member", "since", "base", "rate", "created_by", "created_at"]
+
+    @admin.display(description="起始月份", ordering="since")
+    def since_display(self, obj):
+        return f"{obj.since:%Y-%m}"
+
+    @admin.display(description="会费比例")
+    def rate_display(self, obj):
+        return dues.percent(obj.rate) if obj.rate is not None else "按本会比例"
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return views.set_dues_base(request)
+
+
+@admin.register(DuesExemption)
+class DuesExemptionAdmin(FinanceAccess, ModelAdmin):
+    list_display = ["member", "starts_on", "ends_on", "reason", "created_at"]
+    list_select_related = ["member"]
+    search_fields = ["member__name", "reason"]
+    fields = ["union", "member", "starts_on", "ends_on", "reason", "created_by", "created_at"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return views.add_exemption(request)
+
+
+@admin.register(DuesImport)
+class DuesImportAdmin(FinanceAccess, ModelAdmin):
+    list_display = ["month", "original_name", "rows", "total", "paid_on", "created_by"]
+    list_select_related = ["created_by"]
+    fields = [
+        "union",
+        "month",
+        "paid_on",
+        "original_name",
+        "rows",
+        "total",
+        "income",
+        "created_by",
+        "created_at",
+    ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("finance:deductions_import")
+
+
+@admin.register(FinanceSettings)
+class FinanceSettingsAdmin(FinanceAccess, ModelAdmin):
+    list_display = ["union", "dues_rate", "rounding", "allocation_rate", "upward_share"]
+    fields = ["union", "dues_rate", "rounding", "allocation_rate", "upward_share", "updated_at"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("finance:settings")
+
+
+# The employer's allocation -------------------------------------------------------------------
+
+
+class UpwardTransferInline(TabularInline):
+    model = UpwardTransfer
+    fields = ["on", "amount", "recipient", "voucher", "created_by"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or request.access.can(Perm.VIEW_FINANCE, obj.union_id)
+
+
+@admin.register(Allocation)
+class AllocationAdmin(FinanceAccess, ModelAdmin):
+    list_display = [
+        "__str__",
+        "payroll_total",
+        "rate_display",
+        "amount_due",
+        "received",
+        "transferred",
+    ]
+    fields = [
+        "union",
+        "starts_on",
+        "ends_on",
+        "payroll_total",
+        "rate",
+        "amount_due",
+        "received",
+        "upward_share",
+        "transferred",
+        "upward_outstanding",
+        "note",
+        "created_by",
+        "created_at",
+    ]
+    readonly_fields = ["received", "transferred", "upward_outstanding"]
+    inlines = [UpwardTransferInline]
+    actions_detail = ["receive", "transfer"]
+
+    @admin.display(description="拨缴比例")
+    def rate_display(self, obj):
+        return dues.percent(obj.rate)
+
+    @admin.display(description="已到账（元）")
+    def received(self, obj):
+        return services.allocation_received(obj)
+
+    @admin.display(description="已上解（元）")
+    def transferred(self, obj):
+        return services.allocation_transferred(obj)
+
+    @admin.display(description="尚未上解（元）")
+    def upward_outstanding(self, obj):
+        return services.upward_due(obj)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return views.add_allocation(request)
+
+    def _changeable(self, request, object_id) -> Allocation:
+        allocation = self.get_object(request, object_id)
+        if not request.access.can(Perm.CHANGE_FINANCE, allocation.union_id):
+            raise Http404("没有找到该记录")
+        return allocation
+
+    @action(description="记录到账", url_path="receive", icon="savings")
+    def receive(self, request, object_id):
+        return redirect("finance:receive_allocation", self._changeable(request, object_id).pk)
+
+    @action(description="上解上级", url_path="transfer", icon="upload")
+    def transfer(self, request, object_id):
+        return redirect("finance:transfer_upward", self._changeable(request, object_id).pk)
+
+
+@admin.register(UpwardTransfer)
+class UpwardTransferAdmin(FinanceAccess, ModelAdmin):
+    list_display = ["on", "allocation", "amount", "recipient", "voucher"]
+    list_select_related = ["allocation"]
+    fields = ["union", "allocation", "amount", "on", "recipient", "voucher", "created_by"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+
+# Audit committee ------------------------------------------------------------------------------
+
+
+@admin.register(AuditReport)
+class AuditReportAdmin(ModelAdmin):
+    """Read and filed by audit committee members and chairs of the report's union only."""
+
+    list_display = ["title", "starts_on", "ends_on", "filed_by", "filed_on"]
+    list_select_related = ["filed_by"]
+    search_fields = ["title", "findings", "conclusion"]
+    fields = [
+        "union",
+        "title",
+        "starts_on",
+        "ends_on",
+        "findings",
+        "conclusion",
+        "filed_by",
+        "filed_on",
+        "created_by",
+        "created_at",
+    ]
+
+    def _unions(self, request):
+        access = getattr(request, "access", None)
+        return queries.audit_unions(access) if access is not None else []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(union__in=self._unions(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("没有找到该记录")
+        return obj
+
+    def has_module_permission(self, request):
+        return bool(self._unions(request))
+
+    def has_view_permission(self, request, obj=None):
+        unions = self._unions(request)
+        return bool(unions) if obj is None else obj.union_id in unions
+
+    def has_add_permission(self, request, *args):
+        return bool(self._unions(request))
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return views.add_audit_report(request)

@@ -9,8 +9,24 @@ class FinanceConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from gonghui.finance import queries  # noqa: F401  registers metrics
-        from gonghui.finance.models import BudgetAdjustment, BudgetLine, FiscalYear, Income, Payment
+        from gonghui.finance import (
+            models,
+            queries,  # noqa: F401  registers metrics
+        )
 
-        for model in (FiscalYear, BudgetLine, BudgetAdjustment, Payment, Income):
+        for model in (
+            models.FiscalYear,
+            models.BudgetLine,
+            models.BudgetAdjustment,
+            models.Payment,
+            models.Income,
+            models.FinanceSettings,
+            models.DuesBase,
+            models.DuesExemption,
+            models.DuesImport,
+            models.DuesPayment,
+            models.Allocation,
+            models.UpwardTransfer,
+            models.AuditReport,
+        ):
             auditlog.register(model)

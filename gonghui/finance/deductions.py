@@ -208,9 +208,7 @@ def _check_rows(union: Union, sheet, month: date, outcome: DeductionOutcome) -> 
         if not name:
             problems.append(error(number, "name", "", "姓名不能为空"))
         elif member is not None and name != member.name:
-            problems.append(
-                error(number, "name", name, f"姓名“{name}”与名册中该会员的姓名不一致")
-            )
+            problems.append(error(number, "name", name, f"姓名“{name}”与名册中该会员的姓名不一致"))
         row_month = None
         if "month" not in raw:
             problems.append(error(number, "month", "", "月份不能为空"))
@@ -321,9 +319,7 @@ def _member_of(number: int, raw: dict, roster: _Roster, error, problems: list) -
             return None
         by_number = by_id if by_id in found else found[0]
         if by_id is not None and by_id not in found:
-            problems.append(
-                error(number, "employee_number", text, "工号与身份证号不是同一名会员")
-            )
+            problems.append(error(number, "employee_number", text, "工号与身份证号不是同一名会员"))
             return None
     if by_id is None and by_number is None:
         problems.append(error(number, "id_number", "", "身份证号和工号至少填写一项"))

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django_scopes import scopes_disabled
 
 from gonghui.finance import dues
@@ -24,6 +24,7 @@ from gonghui.finance.models import (
     Payment,
 )
 from gonghui.members.models import Member
+from gonghui.orgs.roles import Role
 from gonghui.periods import Period
 from gonghui.reports.registry import metric, ratio
 
@@ -184,7 +185,7 @@ def _dues_members(unions, last: date):
                 union__in=unions,
                 joined_on__lte=last,
                 pk__in=DuesBase.objects.filter(union__in=unions).values("member_id"),
-            ).only("id", "union_id", "name", "joined_on", "left_on", "group_id")
+            ).only("id", "union_id", "name", "joined_on", "left_on", "group_id", "employee_number")
         )
 
 
@@ -306,3 +307,24 @@ def allocation_income(unions, period: Period):
 )
 def allocation_received(unions, period):
     return allocation_income(unions, period)
+
+
+# Audit committee -----------------------------------------------------------------------
+
+
+def audit_unions(access) -> list[int]:
+    """Unions whose audit reports the user may read and file: audit committee members and chairs."""
+    wanted = {Role.AUDIT, Role.CHAIR}
+    return sorted(u for u, roles in access.roles.items() if roles & wanted)
+
+
+def auditors(unions):
+    """Members whose account holds the audit committee role in their own union."""
+    return (
+        Member.objects.filter(
+            union__in=unions, user__roles__role=Role.AUDIT, user__roles__union_id=F("union_id")
+        )
+        .only("id", "name", "employee_number", "union_id")
+        .order_by("name", "pk")
+        .distinct()
+    )
