@@ -48,3 +48,28 @@ def test_simultaneous_payments_never_overrun_a_budget_without_a_reason():
     assert sum(isinstance(r, Payment) for r in results) == 3
     line.refresh_from_db()
     assert line.actual == Decimal("900.00") == sum(p.amount for p in Payment.objects.all())
+
+
+def test_twenty_simultaneous_submissions_of_one_dues_payment_write_one():
+    from datetime import date
+
+    from gonghui.finance import services
+    from gonghui.finance.models import DuesPayment, Income
+    from gonghui.finance.tests.factories import dues_line, new_key, pay_dues
+    from gonghui.members.tests.factories import MemberFactory
+
+    member = MemberFactory()
+    services.set_dues_base(member=member, base=Decimal("5000"), since=date(2025, 1, 1))
+    line = dues_line(member.union)
+    actor = staff(member.union)
+    key = new_key()
+
+    results = run_in_parallel(
+        lambda _: pay_dues(member, date(2025, 3, 1), idempotency_key=key, actor=actor),
+        list(range(20)),
+    )
+
+    assert all(isinstance(r, DuesPayment) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert DuesPayment.objects.count() == 1 and Income.objects.count() == 1
+    assert BudgetLine.objects.get(pk=line.pk).actual == Decimal("25.00")
