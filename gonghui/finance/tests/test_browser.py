@@ -77,3 +77,47 @@ def test_an_over_budget_payment_asks_for_a_reason_on_the_form(page):
     shot(page, "over_budget")
     assert "请填写超预算理由" in page.content()
     assert Payment.objects.count() == 0
+
+
+def test_a_bad_deductions_file_uploaded_in_the_browser_shows_its_errors_as_a_table(page, tmp_path):
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    from gonghui.finance import services
+    from gonghui.finance.models import DuesPayment
+    from gonghui.finance.tests.factories import dues_line
+    from gonghui.members.tests.factories import MemberFactory
+    from gonghui.orgs.tests.factories import GroupFactory
+
+    group = GroupFactory(name="后勤组")
+    union = group.union
+    dues_line(union)
+    zhang = MemberFactory(union=union, group=group, name="张三", employee_number="A001")
+    services.set_dues_base(member=zhang, base=Decimal("5000"), since=date(2025, 1, 1))
+    user_with_role(union, username="chair", password="pass-word-123")
+    wb = Workbook()
+    wb.active.append(["工号", "姓名", "月份", "金额"])
+    wb.active.append(["A001", "张山", "2025-03", 25])
+    wb.active.append(["Z404", "李四", "三月", -5])
+    path = tmp_path / "3月代扣.xlsx"
+    wb.save(path)
+
+    page.goto(page.base + "/admin/login/")
+    page.fill("input[name=username]", "chair")
+    page.fill("input[name=password]", "pass-word-123")
+    page.click("button[type=submit]")
+    page.goto(page.base + "/admin/finance/dues/import/")
+    page.fill("input[name=month]", "2025-03")
+    page.fill("input[name=paid_on]", "2025-03-25")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("#deductions-form button[type=submit]")
+
+    table = page.locator("#import-errors")
+    assert "姓名“张山”与名册中该会员的姓名不一致" in table.inner_text()
+    assert table.locator("tbody tr").count() == 4
+    shot(page, "deductions_errors")
+    assert not DuesPayment.objects.exists()
+    page.goto(page.base + f"/admin/finance/dues/arrears/?union={union.pk}")
+    assert "张三" in page.locator("table[data-group=后勤组]").inner_text()
+    shot(page, "arrears")
