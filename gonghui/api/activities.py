@@ -74,6 +74,11 @@ def _references(request, union_id: int, data: dict) -> dict:
 # Shapes out ---------------------------------------------------------------------------
 
 
+def _local(moment):
+    """Times leave in Beijing time (+08:00), as the union reads them."""
+    return timezone.localtime(moment) if moment is not None else None
+
+
 def activity_out(activity: Activity, now=None) -> dict:
     now = now or timezone.now()
     closes = activity.signup_closes_at or activity.starts_at
@@ -88,8 +93,8 @@ def activity_out(activity: Activity, now=None) -> dict:
         "title": activity.title,
         "type": activity.type,
         "type_label": activity.get_type_display(),
-        "starts_at": activity.starts_at,
-        "ends_at": activity.ends_at,
+        "starts_at": _local(activity.starts_at),
+        "ends_at": _local(activity.ends_at),
         "place": activity.place,
         "organiser": activity.organiser,
         "audience": activity.audience,
@@ -99,8 +104,8 @@ def activity_out(activity: Activity, now=None) -> dict:
         "admitted": activity.admitted,
         "waiting": activity.waiting_count,
         "seats_left": activity.seats_left,
-        "signup_opens_at": activity.signup_opens_at,
-        "signup_closes_at": activity.signup_closes_at,
+        "signup_opens_at": _local(activity.signup_opens_at),
+        "signup_closes_at": _local(activity.signup_closes_at),
         "open_for_sign_up": is_open,
         "description": activity.description,
         "cost": money_text(activity.cost),
@@ -134,8 +139,8 @@ def signup_out(signup: SignUp) -> dict:
         "waiting_place": activity_queries.waiting_place(signup)
         if signup.state == SignUpState.WAITING
         else None,
-        "created_at": signup.created_at,
-        "cancelled_at": signup.cancelled_at,
+        "created_at": _local(signup.created_at),
+        "cancelled_at": _local(signup.cancelled_at),
     }
 
 
@@ -146,7 +151,7 @@ def attendance_out(attendance) -> dict:
         "member": _ref(attendance.member),
         "how": attendance.how,
         "how_label": attendance.get_how_display(),
-        "at": attendance.at,
+        "at": _local(attendance.at),
     }
 
 
@@ -161,7 +166,7 @@ def result_out(result) -> dict:
         "award_label": result.get_award_level_display(),
         "prize": result.prize,
         "cost": money_text(result.cost),
-        "recorded_at": result.recorded_at,
+        "recorded_at": _local(result.recorded_at),
     }
 
 
