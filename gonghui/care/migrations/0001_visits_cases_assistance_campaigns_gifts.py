@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('finance', '0002_dues_allocation_audit'),
+        ('finance', '0001_money'),
         ('members', '0003_import_job'),
         ('orgs', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
