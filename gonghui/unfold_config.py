@@ -49,6 +49,10 @@ def can_view_activities(request) -> bool:
     return bool(_access(request).unions_with(Perm.VIEW_ACTIVITIES))
 
 
+def can_view_care(request) -> bool:
+    return bool(_access(request).unions_with(Perm.VIEW_CARE))
+
+
 def is_staff(request) -> bool:
     return _access(request).is_staff
 
@@ -140,6 +144,46 @@ UNFOLD = {
                         "emoji_events",
                         "admin:activities_result_changelist",
                         can_view_activities,
+                    ),
+                ],
+            },
+            {
+                "title": "关怀帮扶",
+                "items": [
+                    _item(
+                        "慰问", "volunteer_activism", "admin:care_visit_changelist", can_view_care
+                    ),
+                    _item(
+                        "困难职工档案",
+                        "folder_shared",
+                        "admin:care_hardshipcase_changelist",
+                        can_view_care,
+                    ),
+                    _item("帮扶", "handshake", "admin:care_assistance_changelist", can_view_care),
+                    _item(
+                        "爱心捐款",
+                        "favorite",
+                        "admin:care_donationcampaign_changelist",
+                        can_view_care,
+                    ),
+                    _item("金秋助学", "school", "admin:care_schoolaid_changelist", can_view_care),
+                    _item(
+                        "节日慰问发放",
+                        "redeem",
+                        "admin:care_festivaldistribution_changelist",
+                        can_view_care,
+                    ),
+                    _item(
+                        "医疗互助",
+                        "medical_services",
+                        "admin:care_mutualaidenrolment_changelist",
+                        can_view_care,
+                    ),
+                    _item(
+                        "关怀帮扶设置",
+                        "settings",
+                        "admin:care_caresettings_changelist",
+                        can_view_care,
                     ),
                 ],
             },
