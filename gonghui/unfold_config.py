@@ -49,6 +49,16 @@ def can_view_activities(request) -> bool:
     return bool(_access(request).unions_with(Perm.VIEW_ACTIVITIES))
 
 
+def can_change_finance(request) -> bool:
+    return bool(_access(request).unions_with(Perm.CHANGE_FINANCE))
+
+
+def can_read_audit_reports(request) -> bool:
+    from gonghui.finance.queries import audit_unions
+
+    return bool(audit_unions(_access(request)))
+
+
 def can_view_care(request) -> bool:
     return bool(_access(request).unions_with(Perm.VIEW_CARE))
 
@@ -206,6 +216,44 @@ UNFOLD = {
                     ),
                     _item("预算执行情况", "monitoring", "finance:execution", can_view_finance),
                     _item("收支报表", "table_view", "finance:statement", can_view_finance),
+                    _item(
+                        "会费缴纳",
+                        "receipt_long",
+                        "admin:finance_duespayment_changelist",
+                        can_view_finance,
+                    ),
+                    _item("会费欠缴名单", "pending_actions", "finance:arrears", can_view_finance),
+                    _item(
+                        "导入工资代扣会费",
+                        "upload_file",
+                        "finance:deductions_import",
+                        can_change_finance,
+                    ),
+                    _item(
+                        "会费基数",
+                        "calculate",
+                        "admin:finance_duesbase_changelist",
+                        can_view_finance,
+                    ),
+                    _item(
+                        "会费免缴",
+                        "money_off",
+                        "admin:finance_duesexemption_changelist",
+                        can_view_finance,
+                    ),
+                    _item(
+                        "拨缴经费",
+                        "account_balance_wallet",
+                        "admin:finance_allocation_changelist",
+                        can_view_finance,
+                    ),
+                    _item("会费与拨缴设置", "settings", "finance:settings", can_change_finance),
+                    _item(
+                        "经审报告",
+                        "fact_check",
+                        "admin:finance_auditreport_changelist",
+                        can_read_audit_reports,
+                    ),
                 ],
             },
             {
