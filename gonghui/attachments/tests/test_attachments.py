@@ -57,9 +57,7 @@ def test_a_photo_is_kept_beside_its_record_without_its_gps_position():
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(GPS_IFD)
 
-    attachment = services.attach(
-        record=activity, upload=upload("合影.jpg", original), actor=None
-    )
+    attachment = services.attach(record=activity, upload=upload("合影.jpg", original), actor=None)
 
     with attachment.file.open("rb") as stored:
         kept = stored.read()
@@ -109,7 +107,9 @@ def test_a_file_over_the_size_limit_is_refused(settings):
     settings.ATTACHMENT_MAX_BYTES = 1000
     with pytest.raises(ValidationError, match="超过了"):
         services.attach(
-            record=ActivityFactory(), upload=upload("大图.png", b"\x89PNG" + b"0" * 2000), actor=None
+            record=ActivityFactory(),
+            upload=upload("大图.png", b"\x89PNG" + b"0" * 2000),
+            actor=None,
         )
     assert not Attachment.objects.exists()
 
