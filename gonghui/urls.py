@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("gonghui.api.urls")),
     path("activities/", include("gonghui.activities.portal_urls")),
+    path("care/", include("gonghui.care.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]

@@ -291,3 +291,45 @@ def assistance_by_year(*, member: Member) -> list[tuple[int, Decimal, int]]:
         .order_by("-on__year")
     )
     return [(year, (total or ZERO).quantize(ZERO), n) for year, total, n in rows]
+
+
+# What a member sees in the portal -------------------------------------------------------
+
+
+def open_campaigns(*, union, today) -> QuerySet:
+    """The union's campaigns taking donations on `today`, closing soonest first."""
+    return DonationCampaign.objects.filter(
+        union=union, opens_on__lte=today, closes_on__gte=today
+    ).order_by("closes_on", "id")
+
+
+def shown_donations(campaign: DonationCampaign) -> QuerySet:
+    """Donations whose donors agreed to show the amount (anonymous ones stay unnamed)."""
+    return Donation.objects.filter(campaign=campaign, show_amount=True).select_related("donor")
+
+
+def donations_of(*, member: Member) -> QuerySet:
+    return Donation.objects.filter(donor=member).select_related("campaign").order_by("-on", "-id")
+
+
+def visits_of(*, member: Member) -> QuerySet:
+    return Visit.objects.filter(members=member).order_by("-on", "-id")
+
+
+def assistance_received(*, member: Member) -> QuerySet:
+    """Approved assistance given to the member."""
+    return Assistance.objects.filter(member=member, approved_at__isnull=False).order_by(
+        "-on", "-id"
+    )
+
+
+def gifts_of(*, member: Member) -> QuerySet:
+    return (
+        GiftRecipient.objects.filter(member=member)
+        .select_related("distribution")
+        .order_by("-distribution__on", "-id")
+    )
+
+
+def school_aid_of(*, member: Member) -> QuerySet:
+    return SchoolAid.objects.filter(member=member).order_by("-applied_on", "-id")

@@ -914,3 +914,91 @@ def enrol_mutual_aid(
             )
     except IntegrityError as e:
         raise ValidationError({"year": taken}) from e
+
+
+# The members' portal ------------------------------------------------------------------
+
+
+def _day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@transaction.atomic
+def donate_online(
+    *,
+    campaign: DonationCampaign,
+    member: Member,
+    amount,
+    channel: str,
+    show_amount: bool = False,
+    anonymous: bool = False,
+    idempotency_key: str,
+    actor=None,
+    today: date | None = None,
+) -> Donation:
+    """A member's own donation from the portal, dated today. Only a campaign of
+    the member's union that is open today takes it; a second submit of the same
+    form (same key) returns the first donation."""
+    _key_error(idempotency_key)
+    existing = Donation.objects.filter(
+        union_id=campaign.union_id, idempotency_key=idempotency_key
+    ).first()
+    if existing is not None:
+        return existing
+    today = today or timezone.localdate()
+    errors: dict = {}
+    if member.union_id != campaign.union_id:
+        errors["campaign"] = "该捐款活动不属于您所在的工会"
+    elif today < campaign.opens_on:
+        errors["campaign"] = f"本次捐款{_day(campaign.opens_on)}才开始，请届时再捐"
+    elif today > campaign.closes_on:
+        errors["campaign"] = f"本次捐款已于{_day(campaign.closes_on)}截止，不再接受捐款"
+    _on_roll(member, field="member", errors=errors)
+    _raise(errors)
+    return record_donation(
+        campaign=campaign,
+        amount=amount,
+        on=today,
+        channel=channel,
+        donor=member,
+        anonymous=anonymous,
+        show_amount=show_amount,
+        idempotency_key=idempotency_key,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def apply_school_aid_online(
+    *,
+    member: Member,
+    child_name: str,
+    school: str,
+    grade: str,
+    new_admission: bool,
+    actor=None,
+    today: date | None = None,
+) -> SchoolAid:
+    """A member's own application from the portal, dated today; a child with an
+    application still awaiting the committee is not applied for twice."""
+    name = (child_name or "").strip()
+    waiting = SchoolAid.objects.filter(
+        member=member, child_name=name, state=AidState.PENDING
+    ).first()
+    if name and waiting is not None:
+        raise ValidationError(
+            {
+                "child_name": (
+                    f"{name}的助学申请（{_day(waiting.applied_on)}提交）正在等待审批，请勿重复申请"
+                )
+            }
+        )
+    return apply_school_aid(
+        member=member,
+        child_name=child_name,
+        school=school,
+        grade=grade,
+        new_admission=new_admission,
+        applied_on=today or timezone.localdate(),
+        actor=actor,
+    )
