@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from gonghui.api import errors
 from gonghui.api.activities import router as activities_router
 from gonghui.api.auth import TokenAuth, UserRateThrottle
+from gonghui.api.care import router as care_router
 from gonghui.api.finance import router as finance_router
 from gonghui.api.members import router as members_router
 from gonghui.api.orgs import router as orgs_router
@@ -27,3 +28,4 @@ api.add_router("", orgs_router)
 api.add_router("", members_router)
 api.add_router("", activities_router)
 api.add_router("", finance_router)
+api.add_router("", care_router)
