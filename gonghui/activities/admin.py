@@ -13,6 +13,7 @@ from unfold.admin import ModelAdmin
 from gonghui.activities import services
 from gonghui.activities.forms import ACTIVITY_FORM_FIELDS, ActivityForm
 from gonghui.activities.models import Activity, Club, Result
+from gonghui.attachments.admin import AttachmentsMixin
 from gonghui.members.models import Member
 from gonghui.orgs.models import Group, Union
 from gonghui.orgs.roles import Perm
@@ -81,7 +82,8 @@ class ActivitiesAccess:
 
 
 @admin.register(Activity)
-class ActivityAdmin(ActivitiesAccess, ModelAdmin):
+class ActivityAdmin(AttachmentsMixin, ActivitiesAccess, ModelAdmin):
+    attachments_title = "活动照片和附件"
     form = ActivityForm
     list_display = ["title", "type", "starts_at", "place", "seats", "workbench"]
     list_filter = ["type", "audience"]

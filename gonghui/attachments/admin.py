@@ -1,117 +1,78 @@
-"""Attachments inside other apps' back-office screens.
+"""Attachments on other apps' back-office pages.
 
-Add the mixin to a ModelAdmin of any union-owned record:
+Add the mixin to the ModelAdmin of a union-owned record whose app is in
+models.PERMISSIONS:
 
     from gonghui.attachments.admin import AttachmentsMixin
 
-    class ActivityAdmin(AttachmentsMixin, ModelAdmin):
-        attachment_perm = Perm.CHANGE_ACTIVITIES   # who may upload
+    class PaymentAdmin(AttachmentsMixin, EntryAdmin):
+        attachments_title = "凭证扫描件"
         ...
 
-The change page then lists the record's attachments (name, type, size, who,
-when, a download link) and offers upload slots. Uploads are checked by
-attachments.services (size, real type, metadata stripped) and saved through
-services.attach; existing attachments are never edited or deleted here.
+The record's change page (or view page, for read-only records) then lists
+its attachments with download links, and whoever holds the app's change
+permission in the record's union gets an "上传附件" button. The button opens
+the upload page (views.upload): uploading never goes through the record's
+own change form, so it does not depend on the record being editable.
 """
 
-from django import forms
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
-from django.utils.html import format_html
+from django.core.exceptions import ImproperlyConfigured
 from unfold.admin import GenericTabularInline
 
-from gonghui.attachments import services
+from gonghui.attachments import queries, services, views
 from gonghui.attachments.models import Attachment, permissions_for
 
 
-class UploadForm(forms.ModelForm):
-    upload = forms.FileField(label="上传文件", required=False)
+class ListingFormSet(BaseGenericInlineFormSet):
+    """Never bound and never invalid: the section takes no input, so the
+    record's own form saves exactly as it did without it."""
 
-    class Meta:
-        model = Attachment
-        fields = ()
+    def __init__(self, data=None, files=None, **kwargs):
+        super().__init__(**kwargs)
+        # The admin's change message reads these even when nothing is saved.
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
 
-    def has_changed(self):
-        # An empty slot is not a new attachment; a chosen file is.
-        return bool(self.files.get(self.add_prefix("upload"))) or super().has_changed()
-
-    def clean(self):
-        data = super().clean()
-        upload = data.get("upload")
-        if upload and self.instance.pk is None:
-            try:
-                self.checked = services.check_upload(upload, field="upload")
-            except ValidationError as e:
-                raise ValidationError(e.message_dict["upload"]) from None
-        return data
-
-
-class UploadFormSet(BaseGenericInlineFormSet):
-    actor = None
-
-    def save_new(self, form, commit=True):
-        checked = getattr(form, "checked", None)
-        if checked is None:
-            return None
-        return services.attach(record=self.instance, upload=checked, actor=self.actor)
-
-    def save_existing(self, form, obj, commit=True):
-        return obj  # attachments are kept as uploaded
-
-    def save(self, commit=True):
-        saved = [self.save_new(form) for form in self.extra_forms if form.has_changed()]
-        self.new_objects = [a for a in saved if a is not None]
-        self.changed_objects, self.deleted_objects = [], []
-        return self.new_objects
+    def is_valid(self):
+        return True
 
 
 class AttachmentInline(GenericTabularInline):
+    """A listing, not a formset: its formset is empty, and the rows come from
+    queries.attachments_of (see attachments/inline.html)."""
+
     model = Attachment
-    form = UploadForm
-    formset = UploadFormSet
+    formset = ListingFormSet
     ct_field = "content_type"
     ct_fk_field = "object_id"
-    extra = 1
+    template = "attachments/inline.html"
+    fields = ()
+    extra = 0
+    max_num = 0
     can_delete = False
     verbose_name = "附件"
-    verbose_name_plural = "附件（照片、扫描件；JPG、PNG、PDF、XLSX、DOCX，单个不超过10 MB）"
-    fields = ("download_link", "mime_type", "size_text", "uploaded_by", "uploaded_at", "upload")
-    readonly_fields = ("download_link", "mime_type", "size_text", "uploaded_by", "uploaded_at")
-    # Who may upload; the ModelAdmin using AttachmentsMixin sets it.
-    attachment_perm: str | None = None
+    verbose_name_plural = "附件"
+    empty_text = "还没有附件"
+    hint = f"照片、扫描件等，{services.ALLOWED} 格式；照片会去除拍摄地点等信息后保存。"
+    # Filled per request in get_formset, for the template.
+    listed = ()
+    upload_url = None
 
-    @staticmethod
-    def download_link(obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        return format_html('<a href="{}">{}</a>', obj.get_download_url(), obj.original_name)
-
-    download_link.short_description = "文件"
-
-    @staticmethod
-    def size_text(obj):
-        return filesizeformat(obj.size) if obj and obj.pk else "—"
-
-    size_text.short_description = "大小"
-
-    def _perm(self, obj):
-        if self.attachment_perm:
-            return self.attachment_perm
-        return permissions_for(self.parent_model._meta.app_label)[1]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.actor = request.user
-        return formset
+    def _permissions(self):
+        return permissions_for(self.parent_model._meta.app_label)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        return super().get_queryset(request).none()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj is not None and obj.pk is not None:
+            self.listed = list(queries.attachments_of(obj))
+            if request.access.can(self._permissions()[1], obj.union_id):
+                self.upload_url = views.upload_url(obj)
+        return super().get_formset(request, obj, **kwargs)
 
     def has_add_permission(self, request, obj=None):
-        if obj is None or obj.pk is None:
-            return False  # a record is saved first, then given attachments
-        return request.access.can(self._perm(obj), obj.union_id)
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -122,17 +83,30 @@ class AttachmentInline(GenericTabularInline):
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return True
-        view_perm = permissions_for(self.parent_model._meta.app_label)[0]
-        return request.access.can(view_perm, obj.union_id)
+        return request.access.can(self._permissions()[0], obj.union_id)
 
 
 class AttachmentsMixin:
-    """Give a ModelAdmin an attachments section on its change page."""
+    """Give a ModelAdmin an attachments section on its record pages."""
 
-    attachment_perm: str | None = None
+    # The section's heading, e.g. "活动照片" or "凭证扫描件".
+    attachments_title = "附件"
+
+    def __init__(self, model, admin_site):
+        if permissions_for(model._meta.app_label) is None:
+            raise ImproperlyConfigured(
+                f"{model._meta.label} cannot take attachments: its app is not in "
+                "gonghui.attachments.models.PERMISSIONS"
+            )
+        super().__init__(model, admin_site)
 
     def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if obj is None or obj.pk is None:
+            return inlines  # a record is saved first, then given attachments
         inline = type(
-            "RecordAttachmentInline", (AttachmentInline,), {"attachment_perm": self.attachment_perm}
+            "RecordAttachmentInline",
+            (AttachmentInline,),
+            {"verbose_name_plural": self.attachments_title},
         )
-        return [*super().get_inlines(request, obj), inline]
+        return [*inlines, inline]

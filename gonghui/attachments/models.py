@@ -27,18 +27,19 @@ class FileType(models.TextChoices):
 
 
 # Which permission reads and which adds attachments of a record, by the
-# record's app. An app not listed here falls back to the dashboard/orgs rights.
+# record's app. Records of an app not listed here take no attachments.
 PERMISSIONS = {
     "activities": (Perm.VIEW_ACTIVITIES, Perm.CHANGE_ACTIVITIES),
+    "care": (Perm.VIEW_CARE, Perm.CHANGE_CARE),
     "finance": (Perm.VIEW_FINANCE, Perm.CHANGE_FINANCE),
     "members": (Perm.VIEW_ROSTER, Perm.CHANGE_ROSTER),
 }
-FALLBACK_PERMISSIONS = (Perm.VIEW_DASHBOARD, Perm.MANAGE_ORGS)
 
 
-def permissions_for(app_label: str) -> tuple[str, str]:
-    """(view, change) permission codes for attachments of records of this app."""
-    return PERMISSIONS.get(app_label, FALLBACK_PERMISSIONS)
+def permissions_for(app_label: str) -> tuple[str, str] | None:
+    """(view, change) permission codes for attachments of records of this app,
+    or None when its records take no attachments."""
+    return PERMISSIONS.get(app_label)
 
 
 def _stored_name(instance: "Attachment", filename: str) -> str:

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from gonghui.attachments.models import Attachment, FileType
+from gonghui.attachments.models import Attachment, FileType, permissions_for
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 NAME_LIMIT = 200
@@ -149,11 +149,18 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-@transaction.atomic
-def attach(*, record, upload, actor) -> Attachment:
-    """Keep an uploaded file beside `record` (any model with a `union`)."""
+def _check_record(record) -> None:
     if getattr(record, "pk", None) is None or getattr(record, "union_id", None) is None:
         raise ValidationError({"record": "附件只能添加到已保存的、属于某个工会的记录上"})
+    if permissions_for(record._meta.app_label) is None:
+        raise ValidationError({"record": f"{record._meta.verbose_name}不能添加附件"})
+
+
+@transaction.atomic
+def attach(*, record, upload, actor) -> Attachment:
+    """Keep an uploaded file beside `record` (a union-owned record of an app in
+    models.PERMISSIONS)."""
+    _check_record(record)
     checked = upload if isinstance(upload, Checked) else check_upload(upload)
     attachment = Attachment(
         union_id=record.union_id,
@@ -174,3 +181,23 @@ def attach(*, record, upload, actor) -> Attachment:
         attachment.file.delete(save=False)
         raise
     return attachment
+
+
+@transaction.atomic
+def attach_many(*, record, uploads, actor, field: str = "file") -> list[Attachment]:
+    """Keep several uploads beside `record`, all or none: every file is checked
+    before the first is written, and the first refusal names its file."""
+    _check_record(record)
+    if not uploads:
+        raise ValidationError({field: "请选择要上传的文件"})
+    checked = [check_upload(upload, field=field) for upload in uploads]
+    saved: list[Attachment] = []
+    try:
+        for one in checked:
+            saved.append(attach(record=record, upload=one, actor=actor))
+    except Exception:
+        # The rows roll back with the transaction; their files must go too.
+        for attachment in saved:
+            attachment.file.delete(save=False)
+        raise
+    return saved

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
 
+from gonghui.attachments.admin import AttachmentsMixin
 from gonghui.care import queries, views
 from gonghui.care.models import (
     Assistance,
@@ -120,7 +121,8 @@ class CareSettingsAdmin(CareAccess, ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(CareAccess, ModelAdmin):
+class VisitAdmin(AttachmentsMixin, CareAccess, ModelAdmin):
+    attachments_title = "慰问照片和附件"
     list_display = ["on", "kind", "visited", "gift", "amount", "line"]
     list_filter = ["kind"]
     search_fields = ["gift", "notes", "members__name"]
@@ -167,7 +169,8 @@ class CaseAssistanceInline(ReadOnlyInline):
 
 
 @admin.register(HardshipCase)
-class HardshipCaseAdmin(CareAccess, ModelAdmin):
+class HardshipCaseAdmin(AttachmentsMixin, CareAccess, ModelAdmin):
+    attachments_title = "证明材料（诊断书、收入证明等扫描件）"
     list_display = ["member", "level", "causes_shown", "income_per_capita", "filed_on", "state"]
     list_filter = ["level", ("closed_on", admin.EmptyFieldListFilter)]
     search_fields = ["member__name", "member__name_initials"]
@@ -251,7 +254,8 @@ class HardshipCaseAdmin(CareAccess, ModelAdmin):
 
 
 @admin.register(Assistance)
-class AssistanceAdmin(CareAccess, ModelAdmin):
+class AssistanceAdmin(AttachmentsMixin, CareAccess, ModelAdmin):
+    attachments_title = "帮扶材料（申请、签收单等扫描件）"
     list_display = ["on", "member", "kind", "source", "amount", "approval"]
     list_filter = ["kind", "source", ("approved_at", admin.EmptyFieldListFilter)]
     search_fields = ["member__name", "reason"]
@@ -319,7 +323,8 @@ class HandoverInline(ReadOnlyInline):
 
 
 @admin.register(DonationCampaign)
-class DonationCampaignAdmin(CareAccess, ModelAdmin):
+class DonationCampaignAdmin(AttachmentsMixin, CareAccess, ModelAdmin):
+    attachments_title = "附件（交付回执照片、捐款凭证等）"
     list_display = ["purpose", "beneficiary_shown", "opens_on", "closes_on", "raised", "donors"]
     search_fields = ["purpose", "beneficiary_name", "beneficiary__name"]
     list_select_related = ["beneficiary"]
@@ -387,7 +392,8 @@ class DonationCampaignAdmin(CareAccess, ModelAdmin):
 
 
 @admin.register(SchoolAid)
-class SchoolAidAdmin(CareAccess, ModelAdmin):
+class SchoolAidAdmin(AttachmentsMixin, CareAccess, ModelAdmin):
+    attachments_title = "助学材料（录取通知书、证明等扫描件）"
     list_display = ["applied_on", "member", "child_name", "school", "grade", "state", "amount"]
     list_filter = ["state", "new_admission"]
     search_fields = ["member__name", "child_name", "school"]
@@ -434,7 +440,8 @@ class RecipientInline(ReadOnlyInline):
 
 
 @admin.register(FestivalDistribution)
-class FestivalDistributionAdmin(CareAccess, ModelAdmin):
+class FestivalDistributionAdmin(AttachmentsMixin, CareAccess, ModelAdmin):
+    attachments_title = "发放照片和签收表"
     list_display = [
         "on",
         "occasion",

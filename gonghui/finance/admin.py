@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
 
+from gonghui.attachments.admin import AttachmentsMixin
 from gonghui.finance import dues, queries, services, views
 from gonghui.finance.models import (
     Allocation,
@@ -96,7 +97,8 @@ class EntryAdmin(FinanceAccess, ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(EntryAdmin):
+class PaymentAdmin(AttachmentsMixin, EntryAdmin):
+    attachments_title = "凭证扫描件和附件"
     list_display = ["on", "voucher", "category", "line", "payee", "amount", "over_budget_flag"]
     search_fields = ["voucher", "payee", "note"]
     readonly_fields = ["pays_for_display"]
@@ -134,7 +136,8 @@ class PaymentAdmin(EntryAdmin):
 
 
 @admin.register(Income)
-class IncomeAdmin(EntryAdmin):
+class IncomeAdmin(AttachmentsMixin, EntryAdmin):
+    attachments_title = "凭证扫描件和附件"
     list_display = ["on", "voucher", "category", "line", "payer", "amount"]
     search_fields = ["voucher", "payer", "note"]
     fields = [

@@ -22,6 +22,7 @@ from unfold.templatetags.unfold_list import result_headers
 from unfold.views import ChangeList
 
 from gonghui import encryption, idcard, phone
+from gonghui.attachments.admin import AttachmentsMixin
 from gonghui.members import admin_views, services
 from gonghui.members.forms import MemberForm
 from gonghui.members.models import (
@@ -288,7 +289,8 @@ def _history(member, limit: int = 50) -> list[dict]:
 
 
 @admin.register(Member)
-class MemberAdmin(UnionScopedAdmin):
+class MemberAdmin(AttachmentsMixin, UnionScopedAdmin):
+    attachments_title = "会员材料（证件、表格扫描件等）"
     form = MemberForm
     view_perm = Perm.VIEW_ROSTER
     change_perm = Perm.CHANGE_ROSTER

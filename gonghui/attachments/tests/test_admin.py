@@ -1,95 +1,100 @@
-import io
+"""The attachments section on record pages: listed for those who may see the
+record, with the upload button only for those who may add to it."""
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin import AdminSite
-from django.test import RequestFactory
-from PIL import Image
+from django.urls import reverse
 
-from gonghui.activities.admin import ActivityAdmin
 from gonghui.activities.models import Activity
 from gonghui.activities.tests.factories import ActivityFactory
-from gonghui.attachments.admin import AttachmentInline, AttachmentsMixin
-from gonghui.attachments.models import Attachment
-from gonghui.orgs.access import access_for
-from gonghui.orgs.roles import Perm, Role
-from gonghui.orgs.tests.factories import user_with_role
+from gonghui.attachments import services
+from gonghui.attachments.admin import AttachmentsMixin
+from gonghui.attachments.tests.factories import pdf_bytes, upload
+from gonghui.attachments.views import upload_url
+from gonghui.care import models as care
+from gonghui.finance.models import Income, Payment
+from gonghui.finance.tests.factories import BudgetLineFactory, pay, staff
+from gonghui.members.models import Member
+from gonghui.orgs.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-class WithAttachments(AttachmentsMixin, ActivityAdmin):
-    attachment_perm = Perm.CHANGE_ACTIVITIES
-
-
-def _request(user):
-    request = RequestFactory().post("/")
-    request.user = user
-    request.access = access_for(user)
-    return request
+WITH_ATTACHMENTS = [
+    Activity,
+    Payment,
+    Income,
+    Member,
+    care.Visit,
+    care.HardshipCase,
+    care.Assistance,
+    care.DonationCampaign,
+    care.SchoolAid,
+    care.FestivalDistribution,
+]
 
 
-def _formset(request, activity, files):
-    model_admin = WithAttachments(Activity, AdminSite())
-    [inline_class] = [
-        i for i in model_admin.get_inlines(request, activity) if issubclass(i, AttachmentInline)
-    ]
-    inline = inline_class(Activity, model_admin.admin_site)
-    formset_class = inline.get_formset(request, activity)
-    prefix = formset_class.get_default_prefix()
-    data = {
-        f"{prefix}-TOTAL_FORMS": "1",
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    files = {f"{prefix}-0-upload": f for f in files}
-    return inline, formset_class(data, files, instance=activity, prefix=prefix)
+def payment_page(payment) -> str:
+    return reverse("admin:finance_payment_change", args=[payment.pk])
 
 
-def _upload(name, content):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, content)
-
-
-def test_the_admin_inline_uploads_through_the_service_and_strips_the_photo():
-    activity = ActivityFactory()
-    user = user_with_role(activity.union, Role.COMMITTEE)
-    out = io.BytesIO()
-    exif = Image.Exif()
-    exif[0x0131] = "PhotoTool"
-    Image.new("RGB", (5, 5)).save(out, "JPEG", exif=exif)
-    inline, formset = _formset(_request(user), activity, [_upload("合影.jpg", out.getvalue())])
-
-    assert inline.has_add_permission(_request(user), activity)
-    assert formset.is_valid(), formset.errors
-    [attachment] = formset.save()
-
-    assert attachment.record == activity and attachment.uploaded_by == user
-    with attachment.file.open("rb") as stored:
-        assert b"PhotoTool" not in stored.read()
+@pytest.mark.parametrize("model", WITH_ATTACHMENTS, ids=lambda m: m._meta.label)
+def test_every_record_that_keeps_photos_or_scans_has_the_section(model):
+    assert isinstance(admin.site._registry[model], AttachmentsMixin)
 
 
-def test_the_admin_inline_shows_the_services_refusal_on_the_upload_field():
-    activity = ActivityFactory()
-    user = user_with_role(activity.union, Role.COMMITTEE)
-    _, formset = _formset(_request(user), activity, [_upload("扫描.pdf", b"not a pdf")])
-    assert not formset.is_valid()
-    assert "PDF" in str(formset.errors)
-    assert not Attachment.objects.exists()
+def test_the_chair_sees_the_payments_scans_and_the_upload_button(client):
+    payment = pay(BudgetLineFactory(), "80.00")
+    scan = services.attach(record=payment, upload=upload("凭证.pdf", pdf_bytes()), actor=None)
+    client.force_login(staff(payment.union))
+    html = client.get(payment_page(payment)).content.decode()
+    assert f'href="{scan.get_download_url()}">凭证.pdf</a>' in html
+    assert f'href="{upload_url(payment)}"' in html
 
 
-def test_a_liaison_sees_the_inline_but_may_not_upload():
-    activity = ActivityFactory()
-    liaison = user_with_role(activity.union, Role.LIAISON)
-    model_admin = WithAttachments(Activity, admin.site)
-    inline_class = model_admin.get_inlines(_request(liaison), activity)[-1]
-    inline = inline_class(Activity, admin.site)
-    assert inline.has_view_permission(_request(liaison), activity)
-    assert not inline.has_add_permission(_request(liaison), activity)
+def test_the_audit_member_sees_the_scans_but_no_upload_button(client):
+    payment = pay(BudgetLineFactory(), "80.00")
+    services.attach(record=payment, upload=upload("凭证.pdf", pdf_bytes()), actor=None)
+    client.force_login(staff(payment.union, Role.AUDIT))
+    html = client.get(payment_page(payment)).content.decode()
+    assert "凭证.pdf" in html
+    assert "上传附件" not in html
+
+
+def test_the_add_page_has_no_section_until_the_record_exists(client):
+    union = BudgetLineFactory().union
+    client.force_login(staff(union))
+    html = client.get(reverse("admin:activities_activity_add")).content.decode()
+    assert "活动照片和附件" not in html
+
+
+def test_an_activity_still_saves_from_its_change_form_with_the_section_on_it(client):
+    activity = ActivityFactory(title="拔河比赛")
+    services.attach(record=activity, upload=upload("报名表.pdf", pdf_bytes()), actor=None)
+    client.force_login(staff(activity.union))
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if hasattr(field.widget, "widgets"):  # date and time in two inputs
+            data.update({f"{name}_{i}": p for i, p in enumerate(field.widget.decompress(value))})
+        elif value is not None:
+            data[name] = value
+    data["title"] = "秋季拔河比赛"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    activity.refresh_from_db()
+    assert activity.title == "秋季拔河比赛"
+
+
+def test_the_section_cannot_be_given_to_a_record_of_an_app_without_attachments():
+    from django.core.exceptions import ImproperlyConfigured
+    from unfold.admin import ModelAdmin
+
+    from gonghui.orgs.models import Department
+
+    class DepartmentAdmin(AttachmentsMixin, ModelAdmin):
+        pass
+
+    with pytest.raises(ImproperlyConfigured):
+        DepartmentAdmin(Department, admin.site)

@@ -149,3 +149,12 @@ def test_a_member_without_the_activities_right_cannot_download_it():
     client = Client()
     client.force_login(user_with_role(activity.union, Role.AUDIT))
     assert client.get(attachment.get_download_url()).status_code == 404
+
+
+def test_a_record_of_an_app_without_attachments_is_refused():
+    from gonghui.orgs.models import Department
+
+    department = Department.objects.create(union=ActivityFactory().union, name="教务处")
+    with pytest.raises(ValidationError, match="不能添加附件"):
+        services.attach(record=department, upload=upload("a.pdf", b"%PDF-1"), actor=None)
+    assert not Attachment.objects.exists()
