@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from faker import Faker
 
-from gonghui.demo import plans
+from gonghui.demo import ledgers, plans
 from gonghui.demo.builder import (
     Draft,
     build_union,
@@ -28,6 +28,9 @@ from gonghui.members.services import create_portal_account, submit_application
 from gonghui.orgs.models import Department, PostKind, Union
 from gonghui.orgs.roles import Role
 from gonghui.orgs.services import appoint, assign_role, start_term
+
+# Who booked the grassroots unions' ledgers at scale l; it cannot sign in.
+LEDGER_CLERK = "ledger-clerk"
 
 
 def _staff(username: str, display_name: str, union: Union, role: str):
@@ -92,7 +95,7 @@ def build_small(*, seed: int, today: date, progress: bool = False) -> Union:
     by_number = _members_by_number(
         school, [chair, _nth_in_group(drafts, "语文组", 0), _nth_in_group(drafts, "语文组", 1)]
     )
-    _staff("chair", chair.person.name, school, Role.CHAIR)
+    chair_user = _staff("chair", chair.person.name, school, Role.CHAIR)
     liaison = by_number[_nth_in_group(drafts, "语文组", 0).employee_number]
     _staff("liaison", liaison.name, school, Role.LIAISON)
     member = by_number[_nth_in_group(drafts, "语文组", 1).employee_number]
@@ -115,6 +118,8 @@ def build_small(*, seed: int, today: date, progress: bool = False) -> Union:
             department=rng.choice(departments),
             consent=True,
         )
+    # A generator of its own, so the ledgers never shift the people drawn above.
+    ledgers.fill(union=school, rng=random.Random(seed + 1), today=today, actor=chair_user)
     return school
 
 
@@ -131,7 +136,10 @@ def build_medium(*, seed: int, today: date, progress: bool = False, members: int
     lead_groups(union)
     chair = drafts[0] if drafts[0].reserved else next(d for d in drafts if d.reserved)
     _committee(union, drafts, chair)
-    _staff(ENTERPRISE_USERNAME, chair.person.name, union, Role.CHAIR)
+    chair_user = _staff(ENTERPRISE_USERNAME, chair.person.name, union, Role.CHAIR)
+    with progress_bar(1, "企业工会台账", progress) as bar:
+        ledgers.fill(union=union, rng=random.Random(seed + 1), today=today, actor=chair_user)
+        bar.update(1)
     return union
 
 
@@ -142,9 +150,11 @@ def build_large(
     progress: bool = False,
     unions: int = 2000,
     members: int = 1_000_000,
+    with_ledgers: bool = True,
 ) -> Union:
     """The city federation: `unions` grassroots unions under ten district
-    federations, `members` members between them; one transaction per union."""
+    federations, `members` members between them; one transaction per union
+    for its roll and one for its ledgers (`with_ledgers=False` leaves them out)."""
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
@@ -153,9 +163,15 @@ def build_large(
         ensure_upper(district)
     union_plans = plans.city(rng, unions=unions, members=members)
     maker = PersonMaker(rng)
+    clerk = get_user_model().objects.create_user(
+        username=LEDGER_CLERK, display_name="演示台账录入", is_active=False
+    )
+    ledger_rng = random.Random(seed + 1)
     with progress_bar(members, "市总工会会员", progress) as bar:
         for plan in union_plans:
             union = build_union(plan, draft_members(plan, maker, today), bar=bar)
             lead_groups(union)
+            if with_ledgers:
+                ledgers.fill(union=union, rng=ledger_rng, today=today, actor=clerk)
     _staff(CITY_USERNAME, fake.name(), city, Role.UPPER_STAFF)
     return city
