@@ -197,3 +197,15 @@ def test_the_portal_pages_need_a_signed_in_member(client):
     response = client.get("/activities/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_the_qr_page_draws_a_qr_code_of_the_check_in_address(client):
+    import segno
+
+    union = UnionFactory()
+    client.force_login(user_with_role(union))
+    activity = started(union)
+    page = client.get(f"/admin/activities/{activity.pk}/qr/").content.decode()
+    url = f"http://testserver/activities/checkin/{activity.tokens.get().token}/"
+    expected = segno.make(url, error="m").svg_inline(scale=8, border=2, title="签到二维码")
+    assert expected in page
