@@ -4,9 +4,12 @@ is services.check_upload's, so the page, the API and the service refuse alike.""
 from django import forms
 from unfold.widgets import UnfoldAdminFileFieldWidget
 
+from gonghui.attachments import services
+
 
 class MultipleFileInput(UnfoldAdminFileFieldWidget):
     allow_multiple_selected = True
+    template_name = "attachments/file_input.html"
 
 
 class MultipleFileField(forms.FileField):
@@ -17,6 +20,8 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, **kwargs):
         super().__init__(required=False, allow_empty_file=True, **kwargs)
+        accept = ",".join(f".{extension}" for extension in services.EXTENSIONS)
+        self.widget.attrs["accept"] = accept
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data]
