@@ -145,8 +145,8 @@ def ensure_upper(plan: plans.UpperPlan) -> Union:
     )
 
 
-def progress_bar(total: int, desc: str, enabled: bool):
-    return tqdm(total=total, desc=desc, unit="人", file=sys.stderr, disable=not enabled)
+def progress_bar(total: int, desc: str, enabled: bool, unit: str = "人"):
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=not enabled)
 
 
 @transaction.atomic

@@ -585,8 +585,9 @@ class Books:
 
 
 @transaction.atomic
-def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
-    """Two years of money, activities and care for one union, in one transaction."""
+def fill(*, union: Union, rng: random.Random, today: date, actor, bar=None) -> None:
+    """Two years of money, activities and care for one union, in one transaction;
+    `bar`, a progress bar, moves once per step (len(STEPS) in all)."""
     members = list(
         Member.objects.filter(union=union)
         .only(
@@ -622,18 +623,10 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
         visitors=visitors,
         groups={g.pk: g for g in Group.objects.filter(union=union)},
     )
-    open_books(books)
-    record_dues(books)
-    record_other_income(books)
-    record_running_costs(books)
-    hold_activities(books)
-    run_clubs(books)
-    visit_members(books)
-    help_hardship_cases(books)
-    run_campaign(books)
-    grant_school_aid(books)
-    give_festival_gifts(books)
-    enrol_mutual_aid(books)
+    for step in STEPS:
+        step(books)
+        if bar is not None:
+            bar.update(1)
 
 
 # Money -------------------------------------------------------------------------------------
@@ -1647,3 +1640,19 @@ def enrol_mutual_aid(books: Books) -> None:
                 payee="宁波市职工医疗互助保障会",
                 note=f"{year}年度职工医疗互助{len(enrolled)}人",
             )
+
+
+STEPS = (
+    open_books,
+    record_dues,
+    record_other_income,
+    record_running_costs,
+    hold_activities,
+    run_clubs,
+    visit_members,
+    help_hardship_cases,
+    run_campaign,
+    grant_school_aid,
+    give_festival_gifts,
+    enrol_mutual_aid,
+)

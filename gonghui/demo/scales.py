@@ -137,9 +137,10 @@ def build_medium(*, seed: int, today: date, progress: bool = False, members: int
     chair = drafts[0] if drafts[0].reserved else next(d for d in drafts if d.reserved)
     _committee(union, drafts, chair)
     chair_user = _staff(ENTERPRISE_USERNAME, chair.person.name, union, Role.CHAIR)
-    with progress_bar(1, "企业工会台账", progress) as bar:
-        ledgers.fill(union=union, rng=random.Random(seed + 1), today=today, actor=chair_user)
-        bar.update(1)
+    with progress_bar(len(ledgers.STEPS), "企业工会台账", progress, unit="项") as bar:
+        ledgers.fill(
+            union=union, rng=random.Random(seed + 1), today=today, actor=chair_user, bar=bar
+        )
     return union
 
 
