@@ -315,6 +315,7 @@ class GiftForm(CareForm):
         "超限理由", required=False, max_length=200, help_text="有人超出本会年度限额时必填"
     )
     over_budget_reason = _text("超预算理由", required=False, max_length=200)
+    idempotency_key = _key()
 
 
 class MutualAidForm(CareForm):

@@ -509,6 +509,12 @@ class FestivalDistribution(ScopedModel):
     over_cap = models.BooleanField("超出年度限额", default=False)
     over_cap_members = models.TextField("超限人员", blank=True)
     over_cap_reason = models.CharField("超限理由", max_length=200, blank=True)
+    # Created when the form is rendered: a second submit of the same form finds
+    # the first distribution instead of writing another. Blank for callers
+    # without a form (bulk and API writes), which are not deduplicated.
+    idempotency_key = models.CharField(
+        "防重复提交标识", max_length=64, blank=True, default="", editable=False
+    )
     created_by = _user("录入人", null=True)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
@@ -519,7 +525,12 @@ class FestivalDistribution(ScopedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_per_person__gt=0), name="care_gift_amount_positive"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["union", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="care_gift_idempotency_unique",
+            ),
         ]
         indexes = [models.Index(fields=["union", "on"], name="care_gift_union_on")]
 

@@ -800,10 +800,20 @@ def distribute_gifts(
     voucher: str = "",
     over_cap_reason: str = "",
     over_budget_reason: str = "",
+    idempotency_key: str = "",
     actor=None,
 ) -> FestivalDistribution:
     """Give each member the same amount. Anyone taken over the union's yearly
-    cap is listed on the distribution, which then needs a recorded reason."""
+    cap is listed on the distribution, which then needs a recorded reason.
+    A second call with the same idempotency key returns the first distribution
+    and writes nothing (callers without a form may leave the key blank)."""
+    if idempotency_key:
+        _key_error(idempotency_key)
+        existing = FestivalDistribution.objects.filter(
+            union=union, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
     errors: dict = {}
     _choice(occasion, Occasion, field="occasion", label="节日", errors=errors)
     _date(on, field="on", label="发放日期", errors=errors)
@@ -848,19 +858,25 @@ def distribute_gifts(
                 )
             }
         )
-    distribution = FestivalDistribution.objects.create(
-        union=union,
-        occasion=occasion,
-        on=on,
-        description=description,
-        amount_per_person=amount,
-        total=amount * len(members),
-        line=line,
-        over_cap=bool(over),
-        over_cap_members="；".join(over),
-        over_cap_reason=reason if over else "",
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():
+            distribution = FestivalDistribution.objects.create(
+                union=union,
+                occasion=occasion,
+                on=on,
+                description=description,
+                amount_per_person=amount,
+                total=amount * len(members),
+                line=line,
+                over_cap=bool(over),
+                over_cap_members="；".join(over),
+                over_cap_reason=reason if over else "",
+                idempotency_key=idempotency_key,
+                created_by=actor,
+            )
+    except IntegrityError:
+        # Another submit of the same form won the race; it is the distribution.
+        return FestivalDistribution.objects.get(union=union, idempotency_key=idempotency_key)
     GiftRecipient.objects.bulk_create(
         [
             GiftRecipient(union=union, distribution=distribution, member=m, amount=amount)

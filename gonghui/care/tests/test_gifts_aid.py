@@ -147,3 +147,19 @@ def test_a_member_enrols_in_mutual_aid_once_a_year():
         )
     assert e.value.message_dict["year"] == ["陈静已参加2025年度医疗互助，不能重复参保"]
     assert MutualAidEnrolment.objects.count() == 1
+
+
+def test_a_distribution_submitted_twice_with_one_key_is_written_once():
+    union = UnionFactory()
+    members = MemberFactory.create_batch(2, union=union)
+    first = gifts(union, members, "100", idempotency_key="gift-key-1")
+    second = gifts(union, members, "100", idempotency_key="gift-key-1")
+    assert first.pk == second.pk
+    assert FestivalDistribution.objects.count() == 1
+
+
+def test_the_same_key_in_another_union_is_a_separate_distribution():
+    one, other = UnionFactory(), UnionFactory()
+    gifts(one, [MemberFactory(union=one)], "100", idempotency_key="gift-key-2")
+    gifts(other, [MemberFactory(union=other)], "100", idempotency_key="gift-key-2")
+    assert FestivalDistribution.objects.count() == 2

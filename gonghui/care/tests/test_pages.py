@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from gonghui.care import services
-from gonghui.care.models import Donation, HardshipCase, Visit
+from gonghui.care.models import Donation, FestivalDistribution, HardshipCase, Visit
 from gonghui.care.tests.factories import campaign, care_line, case, donate
 from gonghui.finance.queries import payments_for
 from gonghui.finance.tests.factories import staff
@@ -233,3 +233,24 @@ def test_every_care_list_and_page_opens_for_the_chair(client):
         reverse("care:add_handover", args=[run.pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_double_submitted_festival_gift_form_writes_one_distribution_and_one_payment(client):
+    line = care_line(planned="5000")
+    MemberFactory.create_batch(2, union=line.union)
+    signed_in(client, line.union)
+    url = reverse("admin:care_festivaldistribution_add")
+    data = form_data(
+        client,
+        url,
+        union=line.union_id,
+        occasion="spring",
+        on="2025-01-20",
+        amount_per_person="200.00",
+        line=line.pk,
+        voucher="记-31",
+    )
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    distribution = FestivalDistribution.objects.get()
+    assert payments_for(distribution).get().amount == Decimal("400.00")
