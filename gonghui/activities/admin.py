@@ -14,6 +14,7 @@ from gonghui.activities import services
 from gonghui.activities.forms import ACTIVITY_FORM_FIELDS, ActivityForm
 from gonghui.activities.models import Activity, Club, Result
 from gonghui.attachments.admin import AttachmentsMixin
+from gonghui.finance.models import EXPENDITURE_CATEGORIES, BudgetLine
 from gonghui.members.models import Member
 from gonghui.orgs.models import Group, Union
 from gonghui.orgs.roles import Perm
@@ -78,6 +79,16 @@ class ActivitiesAccess:
             return model.objects.filter(union__in=unions)
         if model is Member:
             return Member.objects.filter(union__in=unions).order_by("name_initials", "id")
+        if model is BudgetLine:
+            return (
+                BudgetLine.objects.filter(
+                    union__in=unions,
+                    fiscal_year__closed=False,
+                    category__in=EXPENDITURE_CATEGORIES,
+                )
+                .select_related("fiscal_year")
+                .order_by("-fiscal_year__year", "category", "name")
+            )
         return None
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from gonghui.activities import services
 from gonghui.activities.models import AwardLevel
@@ -24,6 +25,7 @@ ACTIVITY_FORM_FIELDS = [
     "description",
     "cost",
     "club",
+    "budget_line",
 ]
 
 
@@ -33,6 +35,16 @@ class ActivityForm(forms.ModelForm):
     No Meta here: the admin builds the model form per request, so choice
     fields are limited to the user's unions without querying at import.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        line = self.fields.get("budget_line")
+        if line is not None and self.instance.pk:
+            # An activity's prizes are paid from its own union's lines of its year.
+            line.queryset = line.queryset.filter(
+                union_id=self.instance.union_id,
+                fiscal_year__year=timezone.localtime(self.instance.starts_at).year,
+            )
 
     def clean(self):
         data = super().clean()
@@ -59,6 +71,12 @@ class ResultForm(forms.Form):
     award_level = forms.ChoiceField(label="奖项等级", choices=AwardLevel.choices)
     prize = forms.CharField(label="奖品", required=False, max_length=120)
     cost = forms.DecimalField(label="奖品费用（元）", required=False, decimal_places=2, min_value=0)
+    voucher = forms.CharField(
+        label="凭证号", required=False, max_length=40, help_text="活动有预算科目且奖品有费用时必填"
+    )
+    over_budget_reason = forms.CharField(
+        label="超预算理由", required=False, max_length=200, help_text="超出预算科目时必填"
+    )
 
     def __init__(self, *args, union: Union, **kwargs):
         super().__init__(*args, **kwargs)

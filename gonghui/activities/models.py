@@ -80,8 +80,17 @@ class Activity(ScopedModel):
     signup_closes_at = models.DateTimeField("报名截止", null=True, blank=True)
     description = models.TextField("活动内容", blank=True)
     cost = models.DecimalField("费用（元）", max_digits=12, decimal_places=2, null=True, blank=True)
-    # The budget line it is paid from links here once the finance app has its
-    # BudgetLine model (a nullable foreign key, added by a later migration).
+    # The expenditure line it is paid from; prize costs of its contest results
+    # are booked against it (activities.services.record_result).
+    budget_line = models.ForeignKey(
+        "finance.BudgetLine",
+        verbose_name="预算科目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        help_text="奖品等费用从此支出科目列支",
+    )
     club = models.ForeignKey(
         Club,
         verbose_name="所属社团",

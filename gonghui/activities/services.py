@@ -31,6 +31,8 @@ from gonghui.activities.models import (
     SignUp,
     SignUpState,
 )
+from gonghui.finance import services as finance
+from gonghui.finance.models import BudgetLine, Kind
 from gonghui.members.models import Gender, Member, Status
 from gonghui.orgs.models import Group, Union
 
@@ -103,9 +105,28 @@ def clean_activity(*, union: Union, data: dict, instance: Activity | None = None
     club = data.get("club")
     if club is not None and club.union_id != union.id:
         errors["club"] = "所选社团不属于本工会"
+    line = data.get("budget_line")
+    if line is not None:
+        problem = _budget_line_error(line, union, starts)
+        if problem:
+            errors["budget_line"] = problem
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def _budget_line_error(line: BudgetLine, union: Union, starts) -> str | None:
+    if line.union_id != union.id:
+        return "所选预算科目不属于本工会"
+    if line.kind != Kind.EXPENDITURE:
+        return f"“{line.name}”不是支出科目，活动费用只能从支出科目列支"
+    year = BudgetLine.objects.filter(pk=line.pk).values_list("fiscal_year__year", flat=True).get()
+    if starts and timezone.localtime(starts).year != year:
+        return (
+            f"“{line.name}”是{year}年度的预算科目，"
+            f"活动在{timezone.localtime(starts).year}年举办，请选择同一年度的科目"
+        )
+    return None
 
 
 ACTIVITY_FIELDS = (
@@ -122,6 +143,7 @@ ACTIVITY_FIELDS = (
     "description",
     "cost",
     "club",
+    "budget_line",
 )
 
 
@@ -431,9 +453,14 @@ def record_result(
     rank: int | None = None,
     prize: str = "",
     cost=None,
+    voucher: str = "",
+    over_budget_reason: str = "",
     actor=None,
 ) -> Result:
-    """Record a team's or a member's placing in a contest."""
+    """Record a team's or a member's placing in a contest. A prize cost is paid
+    from the activity's budget line in the same transaction: a payment the
+    finance rules refuse (over budget without a reason, closed year) refuses
+    the result too."""
     errors: dict[str, str] = {}
     if (group is None) == (member is None):
         errors["group"] = "请选择获奖的工会小组或获奖个人（二者选一）"
@@ -449,9 +476,14 @@ def record_result(
     prize = (prize or "").strip()
     if len(prize) > 120:
         errors["prize"] = "奖品说明不能超过120个字"
+    line = Activity.objects.filter(pk=activity.pk).values_list("budget_line", flat=True).get()
+    line = BudgetLine.objects.get(pk=line) if line is not None else None
+    pays = line is not None and amount is not None and amount > 0
+    if pays and not (voucher or "").strip() and "cost" not in errors:
+        errors["voucher"] = "奖品费用将从活动的预算科目列支，请填写凭证号"
     if errors:
         raise ValidationError(errors)
-    return Result.objects.create(
+    result = Result.objects.create(
         union_id=activity.union_id,
         activity=activity,
         group=group,
@@ -461,6 +493,21 @@ def record_result(
         prize=prize,
         cost=amount if amount is not None else Decimal("0.00"),
     )
+    if pays:
+        finance.record_payment(
+            union=activity.union,
+            amount=amount,
+            line=line,
+            on=timezone.localtime(activity.starts_at).date(),
+            payee=str(result.winner)[:100],
+            voucher=voucher,
+            pays_for=result,
+            idempotency_key=f"activities.result.{result.pk}",
+            over_budget_reason=over_budget_reason,
+            note=f"{activity.title} {result.get_award_level_display()} {prize}".strip()[:200],
+            actor=actor,
+        )
+    return result
 
 
 @transaction.atomic
