@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from gonghui.activities import queries, services
-from gonghui.activities.models import Activity, SignUp
+from gonghui.activities.models import Activity, Attendance, SignUp
 
 LOGIN_URL = "/login/"
 
@@ -112,8 +112,11 @@ def check_in(request, token):
         else:
             messages.success(request, "签到成功")
             return render(request, "activities/portal/checked_in.html", {"activity": activity})
+    attended = (
+        Attendance.objects.filter(activity=activity, member=member).first() if activity else None
+    )
     return render(
         request,
         "activities/portal/check_in.html",
-        {"activity": activity, "token": token, "member": member},
+        {"activity": activity, "token": token, "member": member, "attended": attended},
     )
