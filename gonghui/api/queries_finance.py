@@ -1,16 +1,24 @@
 """Reads behind the finance endpoints: years, lines, payments and income the
 caller may see, filtered and paged by id."""
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from gonghui.api import cursor as cursors
+from gonghui.finance import dues
+from gonghui.finance import queries as finance_queries
 from gonghui.finance.models import (
     EXPENDITURE_CATEGORIES,
     INCOME_CATEGORIES,
+    Allocation,
+    AuditReport,
     BudgetLine,
+    DuesExemption,
+    DuesPayment,
     FiscalYear,
     Kind,
 )
+from gonghui.orgs.models import Group
 
 
 def page(rows, *, cursor: str | None, limit: int):
@@ -71,3 +79,62 @@ def entries(
     if on_until is not None:
         rows = rows.filter(on__lte=on_until)
     return page(rows, cursor=cursor, limit=limit)
+
+
+def exemptions(*, union_ids, union=None, member=None, cursor=None, limit=50):
+    rows = DuesExemption.objects.filter(union_id__in=union_ids).select_related("member")
+    if union is not None:
+        rows = rows.filter(union_id=union)
+    if member is not None:
+        rows = rows.filter(member_id=member)
+    return page(rows, cursor=cursor, limit=limit)
+
+
+def dues_payments(
+    *, union_ids, union=None, member=None, month_from=None, month_until=None, cursor=None, limit=50
+):
+    rows = DuesPayment.objects.filter(union_id__in=union_ids).select_related("member")
+    if union is not None:
+        rows = rows.filter(union_id=union)
+    if member is not None:
+        rows = rows.filter(member_id=member)
+    if month_from is not None:
+        rows = rows.filter(month__gte=month_from)
+    if month_until is not None:
+        rows = rows.filter(month__lte=month_until)
+    return page(rows, cursor=cursor, limit=limit)
+
+
+def allocations(*, union_ids, union=None, cursor=None, limit=50):
+    rows = Allocation.objects.filter(union_id__in=union_ids)
+    if union is not None:
+        rows = rows.filter(union_id=union)
+    return page(rows, cursor=cursor, limit=limit)
+
+
+def audit_reports(*, union_ids, union=None, cursor=None, limit=50):
+    rows = AuditReport.objects.filter(union_id__in=union_ids).select_related("filed_by")
+    if union is not None:
+        rows = rows.filter(union_id=union)
+    return page(rows, cursor=cursor, limit=limit)
+
+
+def arrears_by_group(*, union, month: date) -> list[dict]:
+    """The union's members owing dues for months up to and including `month`,
+    grouped by 工会小组 (members without a group last)."""
+    last_day = dues.next_month(month) - timedelta(days=1)
+    rows = finance_queries.arrears(unions=[union.pk], on=last_day)
+    groups = {g.pk: g.name for g in Group.objects.filter(union=union)}
+    grouped: dict[int | None, list] = {}
+    for row in rows:
+        grouped.setdefault(row.member.group_id, []).append(row)
+    order = sorted(grouped, key=lambda g: (g is None, groups.get(g, ""), g or 0))
+    return [
+        {
+            "group": group_id,
+            "group_name": groups.get(group_id, "未分小组"),
+            "rows": sorted(grouped[group_id], key=lambda r: (r.member.name, r.member.pk)),
+            "total": sum((r.total for r in grouped[group_id]), Decimal("0")),
+        }
+        for group_id in order
+    ]

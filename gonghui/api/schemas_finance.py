@@ -15,7 +15,18 @@ from ninja import Field, Schema
 from pydantic import PlainValidator, WithJsonSchema
 
 from gonghui.api.schemas import ObjectId, Strict, text
-from gonghui.finance.models import Category, Income, Kind, Payment
+from gonghui.finance.models import (
+    Allocation,
+    AuditReport,
+    Category,
+    DuesExemption,
+    DuesSource,
+    Income,
+    Kind,
+    Payment,
+    Rounding,
+    UpwardTransfer,
+)
 
 CENT = Decimal("0.01")
 LARGEST = Decimal("999999999999.99")
@@ -237,4 +248,311 @@ class PaymentPage(Schema):
 
 class IncomePage(Schema):
     items: list[IncomeOut]
+    next_cursor: str | None
+
+
+# Dues, the employer's allocation and the audit committee ---------------------------------
+
+MONTH_PATTERN = r"^\d{4}-\d{2}$"
+
+
+def parse_month(value) -> date:
+    """The first day of a month given as "2025-03"; ValueError in Chinese otherwise."""
+    if isinstance(value, date):
+        return value.replace(day=1)
+    if not isinstance(value, str):
+        raise ValueError('应为月份，格式为 YYYY-MM（如 "2025-03"）')
+    text_value = value.strip()
+    try:
+        year, month = text_value.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError
+        found = date(int(year), int(month), 1)
+    except ValueError:
+        raise ValueError(f'“{value[:20]}”不是有效月份，格式应为 YYYY-MM（如 "2025-03"）') from None
+    if not 1900 <= found.year <= 2100:
+        raise ValueError(f"“{value[:20]}”的年份超出范围")
+    return found
+
+
+def parse_rate(value) -> Decimal:
+    """A rate as a fraction (0.005 is 0.5%) from a string or number; the service
+    checks its range. Float artifacts are read through their shortest form."""
+    if isinstance(value, bool):
+        raise ValueError('应为比例（如 "0.005" 即 0.5%），不能是 true/false')
+    if isinstance(value, Decimal):
+        rate = value
+    elif isinstance(value, int):
+        rate = Decimal(value)
+    elif isinstance(value, float):
+        rate = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            rate = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f'“{value[:30]}”不是有效比例（应为如 "0.005" 的小数）') from None
+    else:
+        raise ValueError('应为比例（如 "0.005" 即 0.5%），以文本或数字提供')
+    if not rate.is_finite():
+        raise ValueError("不是有效比例")
+    return rate
+
+
+Month = Annotated[
+    date,
+    PlainValidator(parse_month),
+    WithJsonSchema(
+        {"type": "string", "pattern": MONTH_PATTERN, "examples": ["2025-03"], "description": "月份"}
+    ),
+]
+Rate = Annotated[
+    Decimal,
+    PlainValidator(parse_rate),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "examples": ["0.005"]}, {"type": "number"}],
+            "description": '比例，以小数表示（"0.005" 即 0.5%），最多精确到0.01%',
+        }
+    ),
+]
+RateText = Annotated[str, WithJsonSchema({"type": "string", "examples": ["0.0050"]})]
+MonthText = Annotated[str, WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN})]
+DuesSourceValue = Literal[tuple(DuesSource.values)]  # type: ignore[valid-type]
+RoundingValue = Literal[tuple(Rounding.values)]  # type: ignore[valid-type]
+
+
+def rate_text(value) -> str | None:
+    return None if value is None else f"{Decimal(value).quantize(Decimal('0.0001')):f}"
+
+
+def month_text(value: date) -> str:
+    return f"{value:%Y-%m}"
+
+
+class SettingsFilters(Schema):
+    union: ObjectId
+
+
+class SettingsIn(Strict):
+    union: ObjectId
+    dues_rate: Rate
+    rounding: RoundingValue
+    allocation_rate: Rate
+    upward_share: Rate
+
+
+class SettingsOut(Schema):
+    union: int
+    dues_rate: RateText
+    rounding: str
+    rounding_label: str
+    allocation_rate: RateText
+    upward_share: RateText
+    saved: bool = Field(description="为假时表示该工会尚未设置，返回的是默认值")
+
+
+class DuesBaseIn(Strict):
+    base: Money = Field(description="会费基数（月工资，元）")
+    since: Month = Field(description="自该月起按此基数计缴")
+    rate: Rate | None = Field(None, description="会员自己的会费比例；空表示按工会比例")
+
+
+class DuesBaseOut(Schema):
+    id: int
+    union: int
+    member: int
+    since: MonthText
+    base: MoneyText
+    rate: RateText | None
+
+
+class ExemptionFilters(Schema):
+    union: ObjectId | None = None
+    member: ObjectId | None = None
+    cursor: text(40) | None = None
+    limit: Limit = 50
+
+
+class ExemptionIn(Strict):
+    member: ObjectId
+    starts_on: Month
+    ends_on: Month | None = Field(None, description="空表示长期免缴")
+    reason: text(_limit(DuesExemption, "reason"))
+
+
+class ExemptionOut(Schema):
+    id: int
+    union: int
+    member: int
+    member_name: str
+    starts_on: MonthText
+    ends_on: MonthText | None
+    reason: str
+    created_at: datetime
+
+
+class ExemptionPage(Schema):
+    items: list[ExemptionOut]
+    next_cursor: str | None
+
+
+class DuesPaymentFilters(Schema):
+    union: ObjectId | None = None
+    member: ObjectId | None = None
+    month_from: Month | None = None
+    month_until: Month | None = None
+    cursor: text(40) | None = None
+    limit: Limit = 50
+
+
+class DuesPaymentIn(Strict):
+    member: ObjectId
+    month: Month
+    amount: Money
+    paid_on: date
+    source: DuesSourceValue
+    voucher: text(_limit(Payment, "voucher")) = ""
+    idempotency_key: IdempotencyKey
+
+
+class DuesPaymentOut(Schema):
+    id: int
+    union: int
+    member: int
+    member_name: str
+    month: MonthText
+    amount: MoneyText
+    paid_on: date
+    source: str
+    source_label: str
+    income: int | None
+    created_at: datetime
+
+
+class DuesPaymentPage(Schema):
+    items: list[DuesPaymentOut]
+    next_cursor: str | None
+
+
+class ArrearsFilters(Schema):
+    union: ObjectId
+    month: Month = Field(description="统计截至该月（含）的欠缴")
+
+
+class ArrearsMonthOut(Schema):
+    month: MonthText
+    amount: MoneyText
+
+
+class ArrearsMemberOut(Schema):
+    member: int
+    name: str
+    months: list[ArrearsMonthOut]
+    total: MoneyText
+
+
+class ArrearsGroupOut(Schema):
+    group: int | None
+    group_name: str
+    members: list[ArrearsMemberOut]
+    total: MoneyText
+
+
+class AllocationFilters(Schema):
+    union: ObjectId | None = None
+    cursor: text(40) | None = None
+    limit: Limit = 50
+
+
+class AllocationIn(Strict):
+    union: ObjectId
+    starts_on: date
+    ends_on: date
+    payroll_total: Money
+    rate: Rate | None = Field(None, description="空表示按工会设置的拨缴比例")
+    upward_share: Rate | None = Field(None, description="空表示按工会设置的上解比例")
+    note: text(_limit(Allocation, "note")) = ""
+
+
+class AllocationOut(Schema):
+    id: int
+    union: int
+    starts_on: date
+    ends_on: date
+    payroll_total: MoneyText
+    rate: RateText
+    amount_due: MoneyText
+    upward_share: RateText
+    received: MoneyText
+    transferred: MoneyText
+    upward_due: MoneyText
+    note: str
+    created_at: datetime
+
+
+class AllocationPage(Schema):
+    items: list[AllocationOut]
+    next_cursor: str | None
+
+
+class ReceiptIn(Strict):
+    amount: Money
+    on: date
+    voucher: text(_limit(Income, "voucher"))
+    payer: text(_limit(Income, "payer")) = "行政单位"
+    idempotency_key: IdempotencyKey
+
+
+class TransferIn(Strict):
+    amount: Money
+    on: date
+    recipient: text(_limit(UpwardTransfer, "recipient"))
+    voucher: text(_limit(UpwardTransfer, "voucher"))
+    idempotency_key: IdempotencyKey
+
+
+class TransferOut(Schema):
+    id: int
+    union: int
+    allocation: int
+    amount: MoneyText
+    on: date
+    recipient: str
+    voucher: str
+    created_at: datetime
+
+
+class AuditFilters(Schema):
+    union: ObjectId | None = None
+    cursor: text(40) | None = None
+    limit: Limit = 50
+
+
+class AuditReportIn(Strict):
+    union: ObjectId
+    title: text(_limit(AuditReport, "title"))
+    starts_on: date
+    ends_on: date
+    findings: text(20000)
+    conclusion: text(20000)
+    filed_by: ObjectId = Field(description="报告人（本工会经审委员的会员编号）")
+    filed_on: date
+
+
+class AuditReportOut(Schema):
+    id: int
+    union: int
+    title: str
+    starts_on: date
+    ends_on: date
+    findings: str
+    conclusion: str
+    filed_by: int
+    filed_by_name: str
+    filed_on: date
+    created_at: datetime
+
+
+class AuditReportPage(Schema):
+    items: list[AuditReportOut]
     next_cursor: str | None
