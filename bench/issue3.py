@@ -84,10 +84,10 @@ def _raw(cursor, sql: _Sql, union_id: int, start: date, end: date, window: tuple
         )
     )
     out["care.members_visited"] = one(
-        "SELECT COUNT(*) FROM members_member m WHERE m.union_id = %s AND EXISTS ("
-        " SELECT 1 FROM care_visit_members vm JOIN care_visit v ON v.id = vm.visit_id"
-        ' WHERE vm.member_id = m.id AND v.union_id = %s AND v."on" BETWEEN %s AND %s)',
-        (u, u, s, e),
+        "SELECT COUNT(DISTINCT vm.member_id) FROM care_visit_members vm"
+        " JOIN care_visit v ON v.id = vm.visit_id JOIN members_member m ON m.id = vm.member_id"
+        ' WHERE v.union_id = %s AND v."on" BETWEEN %s AND %s AND m.union_id = %s',
+        (u, s, e, u),
     )
     out["care.visit_amount"] = _money(
         one(
