@@ -133,3 +133,12 @@ def test_a_new_committee_account_can_enter_the_back_office():
     )
     assert user.is_staff and user.check_password("Strong-pass-2468")
     assert access_for(user).can(Perm.CHANGE_ROSTER, union.id)
+
+
+def test_renaming_a_group_is_recorded_in_the_change_history():
+    from auditlog.models import LogEntry
+
+    group = services.create_group(union=UnionFactory(), name="语文组")
+    services.update_group(group=group, name="语文教研组")
+    entry = LogEntry.objects.get_for_object(group).order_by("-timestamp").first()
+    assert entry.changes_dict["name"] == ["语文组", "语文教研组"]
