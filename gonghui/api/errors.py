@@ -88,6 +88,26 @@ FIELD_LABELS = {
     "on_from": "起始日期",
     "on_until": "截止日期",
     "file": "文件",
+    # Dues, allocation and audit reports (gonghui/api/finance.py)
+    "month": "所属月份",
+    "month_from": "起始月份",
+    "month_until": "截止月份",
+    "paid_on": "缴纳日期",
+    "base": "会费基数",
+    "since": "起始月份",
+    "rate": "比例",
+    "starts_on": "起始日期",
+    "ends_on": "截止日期",
+    "dues_rate": "会费比例",
+    "rounding": "取整规则",
+    "allocation_rate": "拨缴经费比例",
+    "upward_share": "上解上级比例",
+    "payroll_total": "工资总额",
+    "recipient": "接收单位",
+    "findings": "审查发现",
+    "conclusion": "审查结论",
+    "filed_by": "报告人",
+    "filed_on": "报告日期",
 }
 
 # Ninja nests a request body under the view's parameter name; our views call it this.
