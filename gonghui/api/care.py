@@ -27,6 +27,7 @@ from gonghui.care.models import (
     Assistance,
     Donation,
     DonationCampaign,
+    FestivalDistribution,
     FundContribution,
     HardshipCase,
     SchoolAid,
@@ -733,11 +734,17 @@ def list_distributions(request, filters: Query[shapes.DistributionFilters]):
 
 @router.post(
     "/care/festival-distributions",
-    response={201: shapes.DistributionOut, **ERRORS},
-    summary="节日慰问发放（指定会员，或按小组、性别、生日月份、入会日期从名册筛选）",
+    response={200: shapes.DistributionOut, 201: shapes.DistributionOut, **ERRORS},
+    summary="节日慰问发放（同一防重复提交标识只发放一次；指定会员，或按小组、性别、生日月份、入会日期从名册筛选）",
 )
 def create_distribution(request, payload: shapes.DistributionIn):
+    """201 with the new distribution; 200 with the first one when the key was used before."""
     union = _union_for_write(request, payload.union)
+    repeated = FestivalDistribution.objects.filter(
+        union=union, idempotency_key=payload.idempotency_key
+    ).first()
+    if repeated is not None:
+        return ninja.Status(200, distribution_out(repeated, recipients=repeated.recipients.count()))
     if payload.members is not None:
         members = _members_of(union.id, payload.members, "members")
     else:
@@ -767,6 +774,7 @@ def create_distribution(request, payload: shapes.DistributionIn):
         voucher=payload.voucher,
         over_cap_reason=payload.over_cap_reason,
         over_budget_reason=payload.over_budget_reason,
+        idempotency_key=payload.idempotency_key,
         actor=request.auth,
     )
     return ninja.Status(201, distribution_out(distribution, recipients=len(members)))

@@ -410,6 +410,7 @@ class DistributionIn(Strict):
     voucher: text(40) = ""
     over_cap_reason: text(_limit(FestivalDistribution, "over_cap_reason")) = ""
     over_budget_reason: text(200) = ""
+    idempotency_key: IdempotencyKey
 
 
 class DistributionOut(Schema):

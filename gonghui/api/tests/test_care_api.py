@@ -368,6 +368,7 @@ def test_festival_gifts_go_to_the_members_of_the_chosen_groups(desk):
         "line": line.id,
         "voucher": "记-50",
         "description": "月饼",
+        "idempotency_key": "mid-autumn-2025",
     }
     response = call("post", "care/festival-distributions", token, data)
     assert response.status_code == 201, response.content
@@ -376,6 +377,25 @@ def test_festival_gifts_go_to_the_members_of_the_chosen_groups(desk):
     assert got == {m.pk for m in inside}
     listed = call("get", "care/festival-distributions", token, {"year": 2025}).json()["items"]
     assert listed[0]["recipients"] == 3
+
+
+def test_a_festival_distribution_sent_twice_with_one_key_is_written_once(desk):
+    line, member, token = desk
+    data = {
+        "union": line.union_id,
+        "occasion": "dragon_boat",
+        "on": "2025-05-31",
+        "amount_per_person": "100",
+        "members": [member.id],
+        "line": line.id,
+        "voucher": "记-51",
+        "idempotency_key": "duanwu-2025",
+    }
+    first = call("post", "care/festival-distributions", token, data)
+    again = call("post", "care/festival-distributions", token, data)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert FestivalDistribution.objects.count() == 1
 
 
 def test_a_member_is_enrolled_in_mutual_aid_once_a_year(desk):
@@ -632,6 +652,7 @@ def test_festival_gifts_over_the_yearly_cap_need_a_reason(desk):
         "on": "2025-01-20",
         "amount_per_person": "2500",
         "members": [member.id],
+        "idempotency_key": "spring-2025",
     }
     refused(
         call("post", "care/festival-distributions", token, data), "over_cap_reason", 400, "年度限额"
