@@ -795,7 +795,7 @@ def record_other_income(books: Books) -> None:
                 actor=books.actor,
             )
             sent_on = received_on + timedelta(days=rng.randint(3, 10))
-            if books.past(sent_on) and sent_on.year == received_on.year:
+            if books.past(sent_on):
                 finance.transfer_upward(
                     allocation=allocation,
                     amount=finance.upward_due(allocation),
@@ -807,35 +807,32 @@ def record_other_income(books: Books) -> None:
                 )
         _income(
             books,
-            Category.UPPER_SUBSIDY,
-            "上级工会补助",
-            _day(year, 5, 20, rng, 10),
-            len(books.members) * rng.randint(30, 45),
-            upper,
-            "上级工会专项补助（送温暖、帮扶）",
+            line="上级工会补助",
+            on=_day(year, 5, 20, rng, 10),
+            amount=len(books.members) * rng.randint(30, 45),
+            payer=upper,
+            note="上级工会专项补助（送温暖、帮扶）",
         )
         _income(
             books,
-            Category.ADMINISTRATION_SUBSIDY,
-            "行政补助",
-            _day(year, 12, 10, rng),
-            len(books.members) * rng.randint(100, 160),
-            "行政单位",
-            "行政补助工会活动经费",
+            line="行政补助",
+            on=_day(year, 12, 10, rng),
+            amount=len(books.members) * rng.randint(100, 160),
+            payer="行政单位",
+            note="行政补助工会活动经费",
         )
         for quarter_end in (3, 6, 9, 12):
             _income(
                 books,
-                Category.OTHER_INCOME,
-                "利息收入",
-                _day(year, quarter_end, 21, rng, 0),
-                max(5, len(books.members) * rng.uniform(0.3, 0.6)),
-                "开户银行",
-                "活期存款利息",
+                line="利息收入",
+                on=_day(year, quarter_end, 21, rng, 0),
+                amount=max(5, len(books.members) * rng.uniform(0.3, 0.6)),
+                payer="开户银行",
+                note="活期存款利息",
             )
 
 
-def _income(books: Books, category, line: str, on: date, amount, payer: str, note: str):
+def _income(books: Books, *, line: str, on: date, amount, payer: str, note: str):
     if not books.past(on):
         return None
     return finance.record_income(
