@@ -12,12 +12,11 @@ import ninja
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Path, Query, Router
-from ninja.errors import HttpError
 
 from gonghui.api import errors, schemas
 from gonghui.api import queries_care as queries
 from gonghui.api import schemas_care as shapes
-from gonghui.api.access import union_or_404
+from gonghui.api.access import require, union_for_write, viewable_unions
 from gonghui.api.guards import guard
 from gonghui.api.schemas_finance import money_text
 from gonghui.care import queries as care_queries
@@ -46,7 +45,6 @@ CampaignId = Path(..., ge=1, le=schemas.MAX_ID, description="捐款活动编号"
 SchoolAidId = Path(..., ge=1, le=schemas.MAX_ID, description="金秋助学申请编号")
 ERRORS = {400: schemas.ErrorOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut}
 NO_VIEW = "您没有查看关怀帮扶记录的权限"
-NO_CHANGE = "您没有修改该工会关怀帮扶记录的权限（上级工会为只读）"
 
 # Chinese names of this router's fields, for messages about malformed requests.
 for _field, _label in {
@@ -100,33 +98,20 @@ for _field, _label in {
 
 
 def _viewable(request) -> list[int]:
-    union_ids = request.access.unions_with(Perm.VIEW_CARE)
-    if not union_ids:
-        raise HttpError(403, NO_VIEW)
-    return union_ids
-
-
-def _require(request, perm: str, union_id: int) -> None:
-    if not request.access.can(perm, union_id):
-        raise HttpError(403, NO_VIEW if perm == Perm.VIEW_CARE else NO_CHANGE)
+    return viewable_unions(request, Perm.VIEW_CARE, NO_VIEW)
 
 
 def _find(request, rows, pk: int, perm: str = Perm.VIEW_CARE):
     obj = rows.filter(pk=pk).first()
     if obj is None:
         raise Http404
-    _require(request, Perm.VIEW_CARE, obj.union_id)
-    _require(request, perm, obj.union_id)
+    require(request, Perm.VIEW_CARE, obj.union_id)
+    require(request, perm, obj.union_id)
     return obj
 
 
 def _union_for_write(request, union_id: int):
-    try:
-        union = union_or_404(request, union_id)
-    except Http404:
-        raise ValidationError({"union": "未找到该工会"}) from None
-    _require(request, Perm.CHANGE_CARE, union.id)
-    return union
+    return union_for_write(request, union_id, Perm.CHANGE_CARE)
 
 
 def _member_for_write(request, pk: int) -> Member:
@@ -134,7 +119,7 @@ def _member_for_write(request, pk: int) -> Member:
     member = Member.objects.select_related("union").filter(pk=pk).first()
     if member is None:
         raise ValidationError({"member": "未找到该会员"})
-    _require(request, Perm.CHANGE_CARE, member.union_id)
+    require(request, Perm.CHANGE_CARE, member.union_id)
     return member
 
 

@@ -18,7 +18,14 @@ from gonghui.api import queries_finance as queries
 from gonghui.api import schemas
 from gonghui.api import schemas_attachments as attachments
 from gonghui.api import schemas_finance as shapes
-from gonghui.api.access import in_scope, member_or_404, require, union_or_404
+from gonghui.api.access import (
+    in_scope,
+    member_or_404,
+    require,
+    union_for_write,
+    union_or_404,
+    viewable_unions,
+)
 from gonghui.api.guards import guard
 from gonghui.finance import dues, services
 from gonghui.finance import queries as finance_queries
@@ -48,10 +55,7 @@ NO_VIEW = "您没有查看经费收支的权限"
 
 
 def _viewable(request) -> list[int]:
-    union_ids = request.access.unions_with(Perm.VIEW_FINANCE)
-    if not union_ids:
-        raise HttpError(403, NO_VIEW)
-    return union_ids
+    return viewable_unions(request, Perm.VIEW_FINANCE, NO_VIEW)
 
 
 def _find(request, model, pk: int, perm: str = Perm.VIEW_FINANCE):
@@ -67,12 +71,7 @@ def _find(request, model, pk: int, perm: str = Perm.VIEW_FINANCE):
 
 
 def _union_for_write(request, union_id: int):
-    try:
-        union = union_or_404(request, union_id)
-    except Http404:
-        raise ValidationError({"union": "未找到该工会"}) from None
-    require(request, Perm.CHANGE_FINANCE, union.id)
-    return union
+    return union_for_write(request, union_id, Perm.CHANGE_FINANCE)
 
 
 # Shapes out ---------------------------------------------------------------------------
