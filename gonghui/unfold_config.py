@@ -81,6 +81,34 @@ def _item(title, icon, url_name, permission):
     }
 
 
+def area_item(title: str, icon: str, url_name: str, perm: str) -> dict:
+    """A sidebar entry shown to users who hold `perm` (a Perm code) in some union.
+    Unfold wants a dotted path to a callable, so one checker per code is kept here."""
+    name = "can_" + perm.replace(".", "_")
+    if name not in globals():
+
+        def check(request, perm=perm):
+            return bool(_access(request).unions_with(perm))
+
+        check.__name__ = name
+        globals()[name] = check
+    return _item(title, icon, url_name, globals()[name])
+
+
+AREAS = ("democracy", "disclosure", "voice", "safety", "women", "learning", "honors", "rights")
+
+
+def _area_sections():
+    """Each later area keeps its own section in gonghui/<area>/sidebar.py, so
+    the areas are built side by side without editing this file."""
+    import importlib
+
+    for area in AREAS:
+        section = importlib.import_module(f"gonghui.{area}.sidebar").SECTION
+        if section["items"]:
+            yield section
+
+
 UNFOLD = {
     "SITE_TITLE": "工会工作系统",
     "SITE_HEADER": "工会工作系统",
@@ -256,6 +284,7 @@ UNFOLD = {
                     ),
                 ],
             },
+            *_area_sections(),
             {
                 "title": "系统",
                 "items": [

@@ -6,9 +6,17 @@ from gonghui.api import errors
 from gonghui.api.activities import router as activities_router
 from gonghui.api.auth import TokenAuth, UserRateThrottle
 from gonghui.api.care import router as care_router
+from gonghui.api.democracy import router as democracy_router
+from gonghui.api.disclosure import router as disclosure_router
 from gonghui.api.finance import router as finance_router
+from gonghui.api.honors import router as honors_router
+from gonghui.api.learning import router as learning_router
 from gonghui.api.members import router as members_router
 from gonghui.api.orgs import router as orgs_router
+from gonghui.api.rights import router as rights_router
+from gonghui.api.safety import router as safety_router
+from gonghui.api.voice import router as voice_router
+from gonghui.api.women import router as women_router
 
 api = NinjaAPI(
     title="工会工作系统接口",
@@ -29,3 +37,11 @@ api.add_router("", members_router)
 api.add_router("", activities_router)
 api.add_router("", finance_router)
 api.add_router("", care_router)
+api.add_router("", democracy_router)
+api.add_router("", disclosure_router)
+api.add_router("", voice_router)
+api.add_router("", safety_router)
+api.add_router("", women_router)
+api.add_router("", learning_router)
+api.add_router("", honors_router)
+api.add_router("", rights_router)

@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from faker import Faker
 
-from gonghui.demo import ledgers, plans
+from gonghui.demo import areas, ledgers, plans
 from gonghui.demo.builder import (
     Draft,
     build_union,
@@ -120,6 +120,7 @@ def build_small(*, seed: int, today: date, progress: bool = False) -> Union:
         )
     # A generator of its own, so the ledgers never shift the people drawn above.
     ledgers.fill(union=school, rng=random.Random(seed + 1), today=today, actor=chair_user)
+    areas.fill(union=school, seed=seed, today=today, actor=chair_user)
     return school
 
 
@@ -137,10 +138,12 @@ def build_medium(*, seed: int, today: date, progress: bool = False, members: int
     chair = drafts[0] if drafts[0].reserved else next(d for d in drafts if d.reserved)
     _committee(union, drafts, chair)
     chair_user = _staff(ENTERPRISE_USERNAME, chair.person.name, union, Role.CHAIR)
-    with progress_bar(len(ledgers.STEPS), "企业工会台账", progress, unit="项") as bar:
+    steps = len(ledgers.STEPS) + len(list(areas.fillers()))
+    with progress_bar(steps, "企业工会台账", progress, unit="项") as bar:
         ledgers.fill(
             union=union, rng=random.Random(seed + 1), today=today, actor=chair_user, bar=bar
         )
+        areas.fill(union=union, seed=seed, today=today, actor=chair_user, bar=bar)
     return union
 
 
@@ -174,5 +177,6 @@ def build_large(
             lead_groups(union)
             if with_ledgers:
                 ledgers.fill(union=union, rng=ledger_rng, today=today, actor=clerk)
+                areas.fill(union=union, seed=seed, today=today, actor=clerk)
     _staff(CITY_USERNAME, fake.name(), city, Role.UPPER_STAFF)
     return city

@@ -35,6 +35,32 @@ class Perm:
     VIEW_CARE = "care.view"
     CHANGE_CARE = "care.change"
     REVEAL_CARE = "care.reveal"
+    # Democratic management (congresses, proposals, elections, evaluation).
+    VIEW_DEMOCRACY = "democracy.view"
+    CHANGE_DEMOCRACY = "democracy.change"
+    # Open affairs.
+    VIEW_DISCLOSURE = "disclosure.view"
+    CHANGE_DISCLOSURE = "disclosure.change"
+    # Members' opinions and suggestions.
+    VIEW_VOICE = "voice.view"
+    CHANGE_VOICE = "voice.change"
+    # Safety: hazards, inspections, drills, contests, the quarterly draw.
+    VIEW_SAFETY = "safety.view"
+    CHANGE_SAFETY = "safety.change"
+    VERIFY_SAFETY = "safety.verify"
+    # Women workers; four-period records need REVEAL_WOMEN as well.
+    VIEW_WOMEN = "women.view"
+    CHANGE_WOMEN = "women.change"
+    REVEAL_WOMEN = "women.reveal"
+    # Learning: training, question bank, exams.
+    VIEW_LEARNING = "learning.view"
+    CHANGE_LEARNING = "learning.change"
+    # Recognition: awards, model workers, group assessment.
+    VIEW_HONORS = "honors.view"
+    CHANGE_HONORS = "honors.change"
+    # Rights: contracts, negotiation, disputes, legal aid, supervision.
+    VIEW_RIGHTS = "rights.view"
+    CHANGE_RIGHTS = "rights.change"
 
 
 _ALL = {
@@ -54,10 +80,29 @@ _ALL = {
     Perm.VIEW_CARE,
     Perm.CHANGE_CARE,
     Perm.REVEAL_CARE,
+    Perm.VIEW_DEMOCRACY,
+    Perm.CHANGE_DEMOCRACY,
+    Perm.VIEW_DISCLOSURE,
+    Perm.CHANGE_DISCLOSURE,
+    Perm.VIEW_VOICE,
+    Perm.CHANGE_VOICE,
+    Perm.VIEW_SAFETY,
+    Perm.CHANGE_SAFETY,
+    Perm.VERIFY_SAFETY,
+    Perm.VIEW_WOMEN,
+    Perm.CHANGE_WOMEN,
+    Perm.REVEAL_WOMEN,
+    Perm.VIEW_LEARNING,
+    Perm.CHANGE_LEARNING,
+    Perm.VIEW_HONORS,
+    Perm.CHANGE_HONORS,
+    Perm.VIEW_RIGHTS,
+    Perm.CHANGE_RIGHTS,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.CHAIR: frozenset(_ALL),
+    # Four-period records are the women's committee's and the member's own (issue 5).
+    Role.CHAIR: frozenset(_ALL - {Perm.REVEAL_WOMEN}),
     Role.COMMITTEE: frozenset(
         {
             Perm.VIEW_ROSTER,
@@ -71,13 +116,47 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CHANGE_ACTIVITIES,
             Perm.VIEW_CARE,
             Perm.CHANGE_CARE,
+            Perm.VIEW_DEMOCRACY,
+            Perm.CHANGE_DEMOCRACY,
+            Perm.VIEW_DISCLOSURE,
+            Perm.CHANGE_DISCLOSURE,
+            Perm.VIEW_VOICE,
+            Perm.CHANGE_VOICE,
+            Perm.VIEW_SAFETY,
+            Perm.CHANGE_SAFETY,
+            Perm.VIEW_WOMEN,
+            Perm.CHANGE_WOMEN,
+            Perm.VIEW_LEARNING,
+            Perm.CHANGE_LEARNING,
+            Perm.VIEW_HONORS,
+            Perm.CHANGE_HONORS,
+            Perm.VIEW_RIGHTS,
+            Perm.CHANGE_RIGHTS,
         }
     ),
-    Role.LIAISON: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD, Perm.VIEW_ACTIVITIES}),
+    Role.LIAISON: frozenset(
+        {
+            Perm.VIEW_ROSTER,
+            Perm.VIEW_DASHBOARD,
+            Perm.VIEW_ACTIVITIES,
+            Perm.VIEW_VOICE,
+            Perm.CHANGE_VOICE,
+            Perm.VIEW_SAFETY,
+        }
+    ),
     Role.REPRESENTATIVE: frozenset(),
     Role.AUDIT: frozenset({Perm.VIEW_DASHBOARD, Perm.VIEW_FINANCE}),
-    Role.WOMEN: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD, Perm.VIEW_CARE}),
-    Role.SAFETY: frozenset(),
+    Role.WOMEN: frozenset(
+        {
+            Perm.VIEW_ROSTER,
+            Perm.VIEW_DASHBOARD,
+            Perm.VIEW_CARE,
+            Perm.VIEW_WOMEN,
+            Perm.CHANGE_WOMEN,
+            Perm.REVEAL_WOMEN,
+        }
+    ),
+    Role.SAFETY: frozenset({Perm.VIEW_SAFETY, Perm.CHANGE_SAFETY, Perm.VERIFY_SAFETY}),
     Role.HANDLER: frozenset(),
     Role.MEMBER: frozenset(),
     # Upper-union staff read their subtree; they never write below themselves.
@@ -86,5 +165,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Roles that work in the back office (as opposed to only the portal).
 STAFF_ROLES = frozenset(
-    {Role.CHAIR, Role.COMMITTEE, Role.LIAISON, Role.AUDIT, Role.WOMEN, Role.UPPER_STAFF}
+    {
+        Role.CHAIR,
+        Role.COMMITTEE,
+        Role.LIAISON,
+        Role.AUDIT,
+        Role.WOMEN,
+        Role.SAFETY,
+        Role.UPPER_STAFF,
+    }
 )

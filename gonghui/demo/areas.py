@@ -1,0 +1,35 @@
+"""The later areas' demo ledgers, filled after money, activities and care.
+
+Each area keeps its filler in gonghui/demo/<area>.py with a function
+`fill(*, union, rng, today, actor)` writing two years (last calendar year and
+this year up to today) of that area's records for one union, in one
+transaction, fast enough for the 2,000 unions of the `l` scale. Every area gets
+a generator of its own seeded from the union and the area's name, so adding
+or changing one area never shifts the records drawn by another.
+"""
+
+import importlib
+import importlib.util
+import random
+from datetime import date
+
+from gonghui.orgs.models import Union
+
+AREAS = ("disclosure", "democracy", "voice", "safety", "women", "learning", "honors", "rights")
+
+
+def fillers():
+    """(area, fill) for every area whose demo module exists, in AREAS order."""
+    for area in AREAS:
+        name = f"gonghui.demo.{area}"
+        if importlib.util.find_spec(name) is not None:
+            yield area, importlib.import_module(name).fill
+
+
+def fill(*, union: Union, seed: int, today: date, actor, bar=None) -> None:
+    for area, filler in fillers():
+        filler(
+            union=union, rng=random.Random(f"{seed}-{union.code}-{area}"), today=today, actor=actor
+        )
+        if bar is not None:
+            bar.update(1)

@@ -1,0 +1,1 @@
+"""民主管理: congresses, representatives, proposals, secret-ballot elections and democratic evaluation."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DemocracyConfig(AppConfig):
+    name = "gonghui.democracy"
+    label = "democracy"
+    verbose_name = "民主管理"
+
+    def ready(self):
+        from gonghui.democracy import queries  # noqa: F401  registers metrics

@@ -1,0 +1,1 @@
+"""厂务公开: open-affairs posts, reads and feedback."""

@@ -1,0 +1,1 @@
+"""Every write and workflow rule of 厂务公开."""

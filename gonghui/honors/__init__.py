@@ -1,0 +1,1 @@
+"""评先评优: awards, model workers and group assessment."""

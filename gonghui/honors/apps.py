@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class HonorsConfig(AppConfig):
+    name = "gonghui.honors"
+    label = "honors"
+    verbose_name = "评先评优"
+
+    def ready(self):
+        from gonghui.honors import queries  # noqa: F401  registers metrics

@@ -1,0 +1,1 @@
+"""Every write and workflow rule of 评先评优."""

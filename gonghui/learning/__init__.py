@@ -1,0 +1,1 @@
+"""学习培训: training, question bank, daily question, exams and qualifications."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LearningConfig(AppConfig):
+    name = "gonghui.learning"
+    label = "learning"
+    verbose_name = "学习培训"
+
+    def ready(self):
+        from gonghui.learning import queries  # noqa: F401  registers metrics

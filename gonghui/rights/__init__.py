@@ -1,0 +1,1 @@
+"""维权: collective contracts, negotiation rounds, disputes, legal aid and supervision."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RightsConfig(AppConfig):
+    name = "gonghui.rights"
+    label = "rights"
+    verbose_name = "维权"
+
+    def ready(self):
+        from gonghui.rights import queries  # noqa: F401  registers metrics

@@ -1,0 +1,1 @@
+"""安全生产: hazard cards, inspections, drills, safety contests and the quarterly draw."""

@@ -1,0 +1,1 @@
+"""Reads and registered metrics of 安全生产."""

@@ -1,0 +1,1 @@
+"""Every write and workflow rule of 安全生产."""

@@ -1,0 +1,1 @@
+"""职工意见: members' opinions and rationalisation suggestions."""

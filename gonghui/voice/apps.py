@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class VoiceConfig(AppConfig):
+    name = "gonghui.voice"
+    label = "voice"
+    verbose_name = "职工意见"
+
+    def ready(self):
+        from gonghui.voice import queries  # noqa: F401  registers metrics

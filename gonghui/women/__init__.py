@@ -1,0 +1,1 @@
+"""女职工工作: women's committee, four-period protection, check-ups and insurance."""
