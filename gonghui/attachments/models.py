@@ -31,8 +31,11 @@ class FileType(models.TextChoices):
 PERMISSIONS = {
     "activities": (Perm.VIEW_ACTIVITIES, Perm.CHANGE_ACTIVITIES),
     "care": (Perm.VIEW_CARE, Perm.CHANGE_CARE),
+    "disclosure": (Perm.VIEW_DISCLOSURE, Perm.CHANGE_DISCLOSURE),
     "finance": (Perm.VIEW_FINANCE, Perm.CHANGE_FINANCE),
     "members": (Perm.VIEW_ROSTER, Perm.CHANGE_ROSTER),
+    "voice": (Perm.VIEW_VOICE, Perm.CHANGE_VOICE),
+    "safety": (Perm.VIEW_SAFETY, Perm.CHANGE_SAFETY),
 }
 
 
