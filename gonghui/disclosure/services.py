@@ -247,3 +247,61 @@ def reply(*, feedback: Feedback, reply: str, public: bool, actor) -> Feedback:
 
 def active_member(member: Member) -> bool:
     return member.status == Status.ACTIVE
+
+
+BUDGET_WHAT = {
+    "budget": (Category.PLAN_BUDGET, "{year}年度工会经费预算"),
+    "statement": (Category.FINANCE, "{year}年度工会经费收支情况"),
+}
+
+
+@transaction.atomic
+def publish_budget(*, fiscal_year, what: str = "budget", actor) -> Post:
+    """Publish a fiscal year's budget ("budget", 工会计划与预算) or its income
+    and spending so far ("statement", 财务收支), built from finance's
+    figures, through `publish`, linked to the fiscal year."""
+    from django.template.loader import render_to_string
+
+    from gonghui.finance import queries as finance
+    from gonghui.finance.models import Kind
+    from gonghui.periods import Period
+
+    if what not in BUDGET_WHAT:
+        raise ValidationError({"what": f"公开内容“{what or ''}”不在可选范围内"})
+    union, year = fiscal_year.union, fiscal_year.year
+    income = finance.budget_execution(unions=[union], year=year, kind=Kind.INCOME)
+    expenditure = finance.budget_execution(unions=[union], year=year, kind=Kind.EXPENDITURE)
+    if what == "budget" and not income and not expenditure:
+        raise ValidationError({"fiscal_year": f"{year}年度还没有编制预算，无法公开"})
+    today = timezone.localdate()
+    period = Period.year(year)
+    as_of = min(period.end, today)
+    if what == "statement":
+        if period.start > today:
+            raise ValidationError({"fiscal_year": f"{year}年度尚未开始，没有收支可公开"})
+        period = Period(period.start, as_of)
+    body = render_to_string(
+        "disclosure/budget_body.html",
+        {
+            "union": union,
+            "year": year,
+            "what": what,
+            "as_of": as_of,
+            "income": income,
+            "income_total": sum((r.budget for r in income), 0),
+            "expenditure": expenditure,
+            "expenditure_total": sum((r.budget for r in expenditure), 0),
+            "statement": finance.statement(unions=[union], period=period)
+            if what == "statement"
+            else None,
+        },
+    )
+    category, title = BUDGET_WHAT[what]
+    return publish(
+        union=union,
+        category=category,
+        title=title.format(year=year),
+        body=body,
+        source=fiscal_year,
+        actor=actor,
+    )

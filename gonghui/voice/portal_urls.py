@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gonghui.voice import portal_views
 
 # Members' pages, mounted at /voice/.
 app_name = "voice_portal"
-urlpatterns = []
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("new/", portal_views.new, name="new"),
+    path("<int:pk>/", portal_views.opinion, name="opinion"),
+    path("<int:pk>/files/<int:file_pk>/", portal_views.download, name="download"),
+]

@@ -1,7 +1,11 @@
-"""This area's section of the back-office sidebar (gonghui.unfold_config).
+"""This area's section of the back-office sidebar (gonghui.unfold_config)."""
 
-Items are made with gonghui.unfold_config's `area_item(title, icon, url_name,
-perm_code)`: shown to users holding `perm_code` in some union.
-"""
+from gonghui.orgs.roles import Perm
+from gonghui.unfold_config import area_item
 
-SECTION = {"title": "职工意见", "items": []}
+SECTION = {
+    "title": "职工意见",
+    "items": [
+        area_item("意见建议", "lightbulb", "admin:voice_opinion_changelist", Perm.VIEW_VOICE),
+    ],
+}
