@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gonghui.learning import portal_views
 
 # Members' pages, mounted at /learning/.
 app_name = "learning_portal"
-urlpatterns = []
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("daily/", portal_views.answer_daily, name="answer_daily"),
+    path("exams/<int:pk>/", portal_views.exam, name="exam"),
+    path("record/", portal_views.record, name="record"),
+]

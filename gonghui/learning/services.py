@@ -395,7 +395,7 @@ def take_exam(*, exam: Exam, member: Member, answers: dict, now: datetime | None
         raise ValidationError({"exam": "本次考试只面向指定小组，您不在参考范围内"})
     earlier = Attempt.objects.filter(exam=exam, member=member).first()
     if earlier is not None:
-        raise ValidationError({"exam": _taken(exam, earlier)})
+        raise ValidationError({"exam": taken_message(exam, earlier)})
     questions = list(exam.questions.order_by("pk"))
     by_id = {q.pk: q for q in questions}
     answers = answers or {}
@@ -428,10 +428,10 @@ def take_exam(*, exam: Exam, member: Member, answers: dict, now: datetime | None
             )
     except IntegrityError as e:
         earlier = Attempt.objects.filter(exam=exam, member=member).first()
-        raise ValidationError({"exam": _taken(exam, earlier)}) from e
+        raise ValidationError({"exam": taken_message(exam, earlier)}) from e
 
 
-def _taken(exam: Exam, earlier: Attempt | None) -> str:
+def taken_message(exam: Exam, earlier: Attempt | None) -> str:
     score = f"，得分{earlier.score}分" if earlier is not None else ""
     return f"您已参加过考试“{exam.title}”{score}，每人只能作答一次"
 
