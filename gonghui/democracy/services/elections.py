@@ -352,12 +352,13 @@ def election_for_code(code: str) -> Election:
 @transaction.atomic
 def cast_with_code(*, code: str, choices: dict, now=None) -> Ballot:
     """Vote in the hall with a one-time code: the code is spent and the ballot
-    written in one transaction. The code names no member, so neither does this."""
-    election = election_for_code(code)
-    _check_open(election, now)
-    canonical, valid = read_ballot(election, choices)
-    key = digest(_normalise_code(code))
+    written in one transaction. The code names no member, so neither does this.
+    The voter may have no account, so the code itself is the key to its election."""
     with scopes_disabled():
+        election = election_for_code(code)
+        _check_open(election, now)
+        canonical, valid = read_ballot(election, choices)
+        key = digest(_normalise_code(code))
         spent = VotingCode.objects.filter(election=election, digest=key, used=False).update(
             used=True
         )
