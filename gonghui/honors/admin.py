@@ -1,1 +1,249 @@
-from django.contrib import admin  # noqa: F401
+"""Back-office screens of 评先评优. Lists show the unions where the user holds
+honors.view; every step goes through honors.services (the scoring sheet and
+publication in views.py, the committee's decisions as list actions)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import action
+
+from gonghui.honors import queries, services
+from gonghui.honors.models import (
+    Announcement,
+    Assessment,
+    AssessmentItem,
+    AssessmentRule,
+    AwardKind,
+    GroupResult,
+    ModelWorker,
+    Nomination,
+)
+from gonghui.orgs.roles import Perm
+
+
+class HonorsAccess:
+    """Access from request.access, in the record's own union; others are 404."""
+
+    def _unions(self, request, perm):
+        access = getattr(request, "access", None)
+        return access.unions_with(perm) if access is not None else []
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        return rows.filter(union__in=self._unions(request, Perm.VIEW_HONORS))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("没有找到该记录")
+        return obj
+
+    def has_module_permission(self, request):
+        return bool(self._unions(request, Perm.VIEW_HONORS))
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return bool(self._unions(request, Perm.VIEW_HONORS))
+        return request.access.can(Perm.VIEW_HONORS, obj.union_id)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return bool(self._unions(request, Perm.CHANGE_HONORS))
+
+
+@admin.register(AwardKind)
+class AwardKindAdmin(HonorsAccess, ModelAdmin):
+    list_display = ["name", "scope", "cadence", "description", "active"]
+    list_filter = ["scope", "cadence", "active"]
+
+
+@admin.register(Nomination)
+class NominationAdmin(HonorsAccess, ModelAdmin):
+    list_display = [
+        "kind",
+        "period_shown",
+        "nominee",
+        "state",
+        "nominated_on",
+        "decided_on",
+        "announced",
+    ]
+    list_filter = ["state", "kind__name", "year"]
+    search_fields = ["member__name", "group__name", "team_name", "reasons"]
+    list_select_related = ["kind", "member", "group", "announcement"]
+    date_hierarchy = "nominated_on"
+    fields = [
+        "union",
+        "kind",
+        "period_shown",
+        "nominee",
+        "reasons",
+        "nominated_on",
+        "nominated_by",
+        "state",
+        "decided_on",
+        "decision_note",
+        "announcement",
+    ]
+    readonly_fields = fields
+    actions = ["grant", "announce"]
+
+    @admin.display(description="期间")
+    def period_shown(self, obj):
+        return obj.period_label
+
+    @admin.display(description="被推荐人/集体")
+    def nominee(self, obj):
+        return obj.nominee_label
+
+    @admin.display(description="公示", boolean=True)
+    def announced(self, obj):
+        return obj.announcement_id is not None
+
+    def _allowed(self, request, rows):
+        unions = set(request.access.unions_with(Perm.CHANGE_HONORS))
+        return [r for r in rows if r.union_id in unions]
+
+    @action(description="授予所选推荐（委员会评定通过）", permissions=["decide"])
+    def grant(self, request, queryset):
+        done = 0
+        for nomination in self._allowed(request, queryset):
+            try:
+                services.decide(
+                    nomination=nomination, granted=True, on=timezone.localdate(), actor=request.user
+                )
+                done += 1
+            except ValidationError as e:
+                messages.error(request, f"{nomination}：{e.messages[0]}")
+        if done:
+            messages.success(request, f"已授予 {done} 项")
+
+    @action(description="公示所选获奖（发布到厂务公开）", permissions=["decide"])
+    def announce(self, request, queryset):
+        rows = self._allowed(request, queryset.select_related("kind", "member", "group"))
+        by_union: dict = {}
+        for row in rows:
+            by_union.setdefault(row.union, []).append(row)
+        for union, awards in by_union.items():
+            try:
+                services.announce(
+                    union=union,
+                    awards=awards,
+                    title=f"{timezone.localdate():%Y年%m月}评先评优结果公示",
+                    actor=request.user,
+                )
+                messages.success(request, f"已公示 {len(awards)} 项")
+            except ValidationError as e:
+                messages.error(request, e.messages[0])
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(HonorsAccess, ModelAdmin):
+    list_display = ["title", "published_on"]
+    fields = ["union", "title", "published_on", "shown_body"]
+    readonly_fields = fields
+
+    @admin.display(description="公示内容")
+    def shown_body(self, obj):
+        return format_html("<div class='prose'>{}</div>", obj.body)
+
+
+@admin.register(ModelWorker)
+class ModelWorkerAdmin(HonorsAccess, ModelAdmin):
+    list_display = ["member", "level", "title", "year", "conferred_by", "monthly_allowance"]
+    list_filter = ["level", "title"]
+    search_fields = ["member__name", "title"]
+    list_select_related = ["member"]
+    fields = [
+        "union",
+        "member",
+        "level",
+        "title",
+        "year",
+        "conferred_by",
+        "monthly_allowance",
+        "benefits",
+        "notes",
+        "visits",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="慰问记录")
+    def visits(self, obj):
+        rows = list(queries.care_visits_of(obj)[:20])
+        if not rows:
+            return "—"
+        return format_html_join(
+            "",
+            '<div><a class="text-primary-600 underline" href="{}">{} {}</a></div>',
+            (
+                (reverse("admin:care_visit_change", args=[v.pk]), v.on, v.get_kind_display())
+                for v in rows
+            ),
+        )
+
+
+class ItemInline(TabularInline):
+    model = AssessmentItem
+    fields = ["position", "name", "max_points", "deduction_guide"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or request.access.can(Perm.VIEW_HONORS, obj.union_id)
+
+
+@admin.register(AssessmentRule)
+class AssessmentRuleAdmin(HonorsAccess, ModelAdmin):
+    list_display = ["name", "effective_from", "active"]
+    fields = ["union", "name", "effective_from", "active"]
+    readonly_fields = fields
+    inlines = [ItemInline]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(HonorsAccess, ModelAdmin):
+    list_display = ["__str__", "rule", "published_on", "sheet"]
+    list_select_related = ["rule"]
+    fields = ["union", "rule", "month", "published_on", "sheet"]
+    readonly_fields = fields
+
+    @admin.display(description="打分与排名")
+    def sheet(self, obj):
+        return format_html(
+            '<a class="text-primary-600 underline" href="{}">{}</a>',
+            reverse("honors:sheet", args=[obj.pk]),
+            "查看排名" if obj.is_published else "打分",
+        )
+
+
+@admin.register(GroupResult)
+class GroupResultAdmin(HonorsAccess, ModelAdmin):
+    list_display = ["month", "rank", "group", "total"]
+    list_filter = ["month"]
+    list_select_related = ["group"]
+    readonly_fields = ["union", "assessment", "group", "month", "total", "rank"]
+    fields = readonly_fields

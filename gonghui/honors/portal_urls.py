@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gonghui.honors import portal_views
 
 # Members' pages, mounted at /honors/.
 app_name = "honors_portal"
-urlpatterns = []
+urlpatterns = [
+    path("", portal_views.my_awards, name="awards"),
+]
