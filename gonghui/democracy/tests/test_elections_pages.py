@@ -207,3 +207,23 @@ def test_the_desk_records_a_check_in_and_shows_it_once(client):
     page = client.get(f"/admin/democracy/polls/election/{e.pk}/desk/", {"q": member.name})
 
     assert "已领取" in page.content.decode()
+
+
+def test_publishing_puts_the_result_and_the_receipts_in_open_affairs(client):
+    from gonghui.disclosure.models import Post
+
+    e = election(seats=1, candidates=2, voters=3)
+    for member in electors(e):
+        services.cast_ballot(election=e, member=member, choices=choose(candidate_ids(e)[0]))
+    services.close_election(election=e)
+    services.count_election(election=e)
+    chair_client(client, e.union)
+
+    client.post(f"/admin/democracy/polls/election/{e.pk}/publish/")
+
+    post = Post.objects.get(union=e.union)
+    assert post.title == f"{e.title}选举结果公告"
+    assert post.source == e
+    assert e.ballots_hash in post.body
+    for receipt in Ballot.objects.filter(election=e).values_list("receipt", flat=True):
+        assert receipt in post.body
