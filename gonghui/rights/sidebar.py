@@ -1,7 +1,24 @@
-"""This area's section of the back-office sidebar (gonghui.unfold_config).
+"""This area's section of the back-office sidebar (gonghui.unfold_config)."""
 
-Items are made with gonghui.unfold_config's `area_item(title, icon, url_name,
-perm_code)`: shown to users holding `perm_code` in some union.
-"""
+from gonghui.orgs.roles import Perm
+from gonghui.unfold_config import area_item
 
-SECTION = {"title": "维权", "items": []}
+SECTION = {
+    "title": "维权",
+    "items": [
+        area_item("集体合同", "handshake", "admin:rights_contract_changelist", Perm.VIEW_RIGHTS),
+        area_item(
+            "协商会议", "forum", "admin:rights_negotiationround_changelist", Perm.VIEW_RIGHTS
+        ),
+        area_item("劳动争议调解", "gavel", "admin:rights_disputecase_changelist", Perm.VIEW_RIGHTS),
+        area_item(
+            "法律咨询与援助",
+            "support_agent",
+            "admin:rights_consultation_changelist",
+            Perm.VIEW_RIGHTS,
+        ),
+        area_item(
+            "劳动法律监督", "policy", "admin:rights_supervisioncheck_changelist", Perm.VIEW_RIGHTS
+        ),
+    ],
+}
