@@ -53,13 +53,16 @@ def _viewable(request) -> list[int]:
     return viewable_unions(request, Perm.VIEW_VOICE, NO_VIEW)
 
 
-ROWS = Opinion.objects.select_related(
-    "member", "union", "handler", "handler_department", "recorded_by"
-)
+def _rows():
+    # Built per request, inside the request's scope (a module-level queryset
+    # would carry no scope filter).
+    return Opinion.objects.select_related(
+        "member", "union", "handler", "handler_department", "recorded_by"
+    )
 
 
 def _find(request, pk: int, perm: str = Perm.VIEW_VOICE) -> Opinion:
-    obj = ROWS.filter(pk=pk).first()
+    obj = _rows().filter(pk=pk).first()
     if obj is None:
         raise Http404
     require(request, Perm.VIEW_VOICE, obj.union_id)
@@ -115,7 +118,7 @@ def _in_union(model, union_id: int, pk: int | None, field: str, missing: str):
 def list_opinions(request, filters: Query[shapes.OpinionFilters]):
     """Opinions in id order, `limit` per page; pass `next_cursor` back as `cursor`."""
     f = filters
-    rows = ROWS.filter(union_id__in=_viewable(request))
+    rows = _rows().filter(union_id__in=_viewable(request))
     if f.union is not None:
         rows = rows.filter(union_id=f.union)
     if f.member is not None:
