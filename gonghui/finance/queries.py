@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Sum
+from django.db.models.expressions import RawSQL
 from django_scopes import scopes_disabled
 
 from gonghui.finance import dues
@@ -26,7 +27,7 @@ from gonghui.finance.models import (
 from gonghui.members.models import Member
 from gonghui.orgs.roles import Role
 from gonghui.periods import Period
-from gonghui.reports.registry import metric, ratio
+from gonghui.reports.registry import metric, ratio, union_ids
 
 
 def payments_for(record):
@@ -191,10 +192,7 @@ def _dues_members(unions, last: date):
 
 def dues_owed(unions, period: Period) -> Decimal:
     """Dues owed for the months of the period, by every member's base, rate and exemptions."""
-    unions = list(unions)
-    members = _dues_members(unions, period.end)
-    book = dues.DuesBook.load(unions=unions)
-    return dues.owed_total(members, book, dues.month_of(period.start), period.end)
+    return dues.owed_sum(unions=union_ids(unions), first=period.start, last=period.end)
 
 
 @dataclass(frozen=True)
@@ -274,8 +272,8 @@ def dues_members_paying(unions, period):
     description="截至期末仍有已过月份未缴会费的会员",
 )
 def dues_arrears_members(unions, period):
-    owing = [row.member.pk for row in arrears(unions=unions, on=period.end)]
-    return Member.objects.filter(union__in=unions, pk__in=owing)
+    sql, params = dues.members_owing_sql(unions=union_ids(unions), on=period.end)
+    return Member.objects.filter(union__in=unions, pk__in=RawSQL(sql, params))
 
 
 ratio(

@@ -47,7 +47,7 @@ class Metric:
         return self.records(unions, period)
 
     def value(self, unions, period: Period) -> Decimal | int:
-        unions = _union_ids(unions)
+        unions = union_ids(unions)
         if self.is_ratio:
             top = get(self.numerator).value(unions, period)
             if self.denominator_fn is not None:
@@ -69,7 +69,7 @@ class Metric:
         """For a breakdown metric: (label, count) pairs, largest first."""
         if not self.breakdown:
             raise ValueError(f"{self.key} has no breakdown")
-        qs = self.records(_union_ids(unions), period)
+        qs = self.records(union_ids(unions), period)
         rows = qs.values(self.breakdown).annotate(n=Count("pk")).order_by("-n", self.breakdown)
         return [(row[self.breakdown] or "未分组", row["n"]) for row in rows]
 
@@ -77,7 +77,7 @@ class Metric:
 _REGISTRY: dict[str, Metric] = {}
 
 
-def _union_ids(unions) -> list[int]:
+def union_ids(unions) -> list[int]:
     if isinstance(unions, QuerySet):
         with scopes_disabled():
             return list(unions.values_list("pk", flat=True))
@@ -160,3 +160,7 @@ def all_metrics(area: str | None = None) -> list[Metric]:
 
 def value(key: str, unions, period: Period):
     return get(key).value(unions, period)
+
+
+# The name areas written before union_ids was public still import.
+_union_ids = union_ids

@@ -1,0 +1,96 @@
+"""The dues metrics count in SQL what finance.dues.DuesBook decides member by
+member in Python; on varied ledgers both must name the same members in arrears
+and owe the same amount to the fen."""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from gonghui.finance import dues, queries, services
+from gonghui.finance.models import Rounding
+from gonghui.finance.tests.factories import dues_line, pay_dues
+from gonghui.members.models import Member, Status
+from gonghui.members.tests.factories import MemberFactory
+from gonghui.orgs.tests.factories import UnionFactory
+from gonghui.periods import Period
+from gonghui.reports import registry
+
+pytestmark = pytest.mark.django_db
+
+YEAR = Period(date(2025, 1, 1), date(2025, 12, 31))
+
+
+def _varied_ledger(seed: int):
+    """A union whose members join and leave at odd dates, with one or two bases
+    (some with their own rate, one rounding to zero), exemptions with and without
+    an end, and payments for some of their owed months."""
+    rng = random.Random(seed)
+    union = UnionFactory()
+    dues_line(union, 2024)
+    dues_line(union, 2025)
+    services.update_finance_settings(
+        union=union,
+        dues_rate=rng.choice([Decimal("0.005"), Decimal("0.003"), Decimal("0.01")]),
+        rounding=rng.choice(list(Rounding.values)),
+        allocation_rate=Decimal("0.02"),
+        upward_share=Decimal("0.4"),
+    )
+    members = []
+    for _ in range(10):
+        joined = date(2024, 1, 1) + timedelta(days=rng.randrange(700))
+        left = joined + timedelta(days=rng.randrange(30, 300)) if rng.random() < 0.3 else None
+        member = MemberFactory(
+            union=union,
+            joined_on=joined,
+            left_on=left,
+            status=Status.RETIRED if left else Status.ACTIVE,
+        )
+        members.append(member)
+        first_base = date(2024, rng.randrange(1, 13), 1)
+        if left is not None:
+            first_base = min(first_base, dues.month_of(left))
+        tiny = rng.random() < 0.1
+        services.set_dues_base(
+            member=member,
+            base=Decimal("0.50") if tiny else Decimal(rng.randrange(250000, 1200000)) / 100,
+            since=first_base,
+            rate=Decimal("0.008") if rng.random() < 0.2 else None,
+        )
+        if left is None and rng.random() < 0.5:
+            services.set_dues_base(
+                member=member,
+                base=Decimal(rng.randrange(300000, 1500000)) / 100,
+                since=date(2025, rng.randrange(1, 13), 1),
+            )
+        if left is None and rng.random() < 0.3:
+            start = date(2024, rng.randrange(6, 13), 1)
+            end = date(2025, rng.randrange(1, 13), 1) if rng.random() < 0.5 else None
+            services.exempt_from_dues(member=member, starts_on=start, ends_on=end, reason="长期病休")
+    book = dues.DuesBook.load(unions=[union.pk])
+    for member in members:
+        for month, amount in book.owed_months(member, date(2024, 1, 1), date(2025, 12, 1)):
+            if rng.random() < 0.7:
+                pay_dues(member, month, str(amount), paid_on=date(2025, 12, 20))
+    return union
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_members_in_arrears_in_sql_are_those_the_dues_book_lists(seed):
+    union = _varied_ledger(seed)
+    for on in (date(2024, 9, 30), date(2025, 6, 15), date(2025, 12, 31)):
+        period = Period(date(on.year, 1, 1), on)
+        expected = {row.member.pk for row in queries.arrears(unions=[union.pk], on=on)}
+        records = registry.get("finance.dues_arrears_members").records_for([union.pk], period)
+        assert set(records.values_list("pk", flat=True)) == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_dues_owed_in_sql_equals_the_dues_book_to_the_fen(seed):
+    union = _varied_ledger(seed)
+    book = dues.DuesBook.load(unions=[union.pk])
+    members = list(Member.objects.filter(union=union))
+    for first, last in ((date(2024, 1, 1), date(2024, 12, 31)), (YEAR.start, YEAR.end)):
+        expected = dues.owed_total(members, book, first, last)
+        assert dues.owed_sum(unions=[union.pk], first=first, last=last) == expected
