@@ -424,6 +424,19 @@ def get_case(request, case_id: int = CaseId):
     return case_detail(_find(request, HardshipCase.objects.select_related("member"), case_id))
 
 
+@router.put(
+    "/care/cases/{case_id}",
+    response={200: shapes.CaseDetail, **ERRORS},
+    summary="更正困难职工档案（级别须通过复核调整）",
+)
+@guard(Perm.CHANGE_CARE, case_id=HardshipCase)
+def update_case(request, payload: shapes.CaseUpdateIn, case_id: int = CaseId):
+    rows = HardshipCase.objects.select_related("member")
+    case = _find(request, rows, case_id, Perm.CHANGE_CARE)
+    services.update_case(case=case, actor=request.auth, **payload.dict())
+    return case_detail(_find(request, rows, case_id))
+
+
 @router.post(
     "/care/cases/{case_id}/reviews",
     response={201: shapes.CaseDetail, **ERRORS},

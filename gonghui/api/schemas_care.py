@@ -119,6 +119,17 @@ class CaseIn(Strict):
     health_details: text(2000) = Field("", description="健康状况：加密保存，接口只返回脱敏结果")
 
 
+class CaseUpdateIn(Strict):
+    """The facts of an open case; its level changes through a review."""
+
+    causes: Annotated[list[CauseValue], Field(max_length=len(HardshipCause.values))]
+    household_size: Annotated[int, Field(ge=1, le=99)]
+    income_per_capita: Money
+    filed_on: date
+    above_threshold_reason: text(_limit(HardshipCase, "above_threshold_reason")) = ""
+    health_details: text(2000) = Field("", description="留空则保留原记录；填写则替换")
+
+
 class CaseOut(Schema):
     id: int
     union: int

@@ -194,7 +194,7 @@ class HardshipCaseAdmin(AttachmentsMixin, CareAccess, ModelAdmin):
     ]
     readonly_fields = [*shown, "health_shown_with_reveal"]
     inlines = [ReviewInline, CaseAssistanceInline]
-    actions_detail = ["review", "assist", "close", "reveal"]
+    actions_detail = ["edit", "review", "assist", "close", "reveal"]
 
     @admin.display(description="致困原因")
     def causes_shown(self, obj):
@@ -234,6 +234,10 @@ class HardshipCaseAdmin(AttachmentsMixin, CareAccess, ModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         return views.add_case(request)
+
+    @action(description="修改档案", url_path="edit", icon="edit")
+    def edit(self, request, object_id):
+        return redirect("care:edit_case", self._changeable(request, object_id).pk)
 
     @action(description="复核", url_path="review", icon="fact_check")
     def review(self, request, object_id):

@@ -191,6 +191,22 @@ class CaseForm(CareForm):
     filed_on = _date("建档日期")
 
 
+class CaseEditForm(ServiceForm):
+    """Corrects an open case's facts; the level changes through a review."""
+
+    causes = CaseForm.base_fields["causes"]
+    household_size = CaseForm.base_fields["household_size"]
+    income_per_capita = CaseForm.base_fields["income_per_capita"]
+    above_threshold_reason = CaseForm.base_fields["above_threshold_reason"]
+    health_details = forms.CharField(
+        label="健康状况（更正）",
+        required=False,
+        widget=UnfoldAdminTextareaWidget,
+        help_text="留空则保留原记录；填写则替换原记录。加密保存，查看须说明理由并留痕",
+    )
+    filed_on = CaseForm.base_fields["filed_on"]
+
+
 class ReviewForm(ServiceForm):
     on = _date("复核日期")
     outcome = _choice("复核结论", ReviewOutcome.choices)

@@ -281,6 +281,39 @@ def file_case(
     if problem:
         errors["member"] = problem
     _choice(level, HardshipLevel, field="level", label="困难类别", errors=errors)
+    causes, income, reason = _case_facts(
+        union=member.union,
+        causes=causes,
+        household_size=household_size,
+        income_per_capita=income_per_capita,
+        above_threshold_reason=above_threshold_reason,
+        errors=errors,
+    )
+    _date(filed_on, field="filed_on", label="建档日期", errors=errors)
+    _raise(errors)
+    try:
+        with transaction.atomic():
+            return HardshipCase.objects.create(
+                union_id=member.union_id,
+                member=member,
+                level=level,
+                causes=causes,
+                household_size=household_size,
+                income_per_capita=income,
+                above_threshold_reason=reason,
+                health_details=(health_details or "").strip(),
+                filed_on=filed_on,
+                created_by=actor,
+            )
+    except IntegrityError as e:
+        raise ValidationError({"member": _open_case_error(member) or "该会员已有困难档案"}) from e
+
+
+def _case_facts(
+    *, union, causes, household_size, income_per_capita, above_threshold_reason, errors: dict
+):
+    """Causes, household size, income and the above-the-line reason of a case,
+    checked alike when it is filed and when it is corrected."""
     causes = list(causes or [])
     unknown = [c for c in causes if c not in HardshipCause.values]
     if unknown:
@@ -296,7 +329,6 @@ def file_case(
         errors=errors,
         allow_zero=True,
     )
-    _date(filed_on, field="filed_on", label="建档日期", errors=errors)
     reason = _text(
         above_threshold_reason,
         field="above_threshold_reason",
@@ -304,28 +336,55 @@ def file_case(
         max_length=200,
         errors=errors,
     )
-    threshold = queries.settings_of(member.union).hardship_income_threshold
+    threshold = queries.settings_of(union).hardship_income_threshold
     if income is not None and income > threshold and not reason:
         errors["above_threshold_reason"] = (
             f"家庭月人均收入{income}元高于本会困难认定收入线{threshold}元，请填写建档理由"
         )
+    return [c for c in HardshipCause.values if c in causes], income, reason
+
+
+@transaction.atomic
+def update_case(
+    *,
+    case: HardshipCase,
+    causes,
+    household_size: int,
+    income_per_capita,
+    filed_on: date,
+    above_threshold_reason: str = "",
+    health_details: str = "",
+    actor=None,
+) -> HardshipCase:
+    """Correct an open case's facts. The level changes only through a review, so
+    its history stays in the reviews; empty health details keep the ones on file."""
+    errors: dict = {}
+    _open(case, errors)
+    causes, income, reason = _case_facts(
+        union=case.union,
+        causes=causes,
+        household_size=household_size,
+        income_per_capita=income_per_capita,
+        above_threshold_reason=above_threshold_reason,
+        errors=errors,
+    )
+    _date(filed_on, field="filed_on", label="建档日期", errors=errors)
+    first_review = case.reviews.order_by("on").first()
+    if isinstance(filed_on, date) and first_review is not None and filed_on > first_review.on:
+        errors["filed_on"] = f"建档日期不能晚于首次复核日期{first_review.on:%Y-%m-%d}"
     _raise(errors)
-    try:
-        with transaction.atomic():
-            return HardshipCase.objects.create(
-                union_id=member.union_id,
-                member=member,
-                level=level,
-                causes=[c for c in HardshipCause.values if c in causes],
-                household_size=household_size,
-                income_per_capita=income,
-                above_threshold_reason=reason,
-                health_details=(health_details or "").strip(),
-                filed_on=filed_on,
-                created_by=actor,
-            )
-    except IntegrityError as e:
-        raise ValidationError({"member": _open_case_error(member) or "该会员已有困难档案"}) from e
+    case.causes = causes
+    case.household_size = household_size
+    case.income_per_capita = income
+    case.above_threshold_reason = reason
+    case.filed_on = filed_on
+    fields = ["causes", "household_size", "income_per_capita", "above_threshold_reason", "filed_on"]
+    health_details = (health_details or "").strip()
+    if health_details:
+        case.health_details = health_details
+        fields.append("health_details")
+    case.save(update_fields=fields)
+    return case
 
 
 def _open(case: HardshipCase, errors: dict) -> None:

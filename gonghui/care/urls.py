@@ -6,6 +6,7 @@ from gonghui.care import views
 # care model's name, or it would hide that model's admin pages.
 app_name = "care"
 urlpatterns = [
+    path("cases/<int:pk>/edit/", views.edit_case, name="edit_case"),
     path("cases/<int:pk>/review/", views.review_case, name="review_case"),
     path("cases/<int:pk>/close/", views.close_case, name="close_case"),
     path("cases/<int:pk>/health/", views.reveal, name="reveal"),

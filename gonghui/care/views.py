@@ -18,6 +18,7 @@ from gonghui.care.forms import (
     ApproveSchoolAidForm,
     AssistanceForm,
     CampaignForm,
+    CaseEditForm,
     CaseForm,
     CloseForm,
     DeclineSchoolAidForm,
@@ -143,6 +144,28 @@ def add_case(request):
         done=_change_url,
     )
     return done or _page(request, form=form, title="建立困难职工档案")
+
+
+@in_admin
+def edit_case(request, pk):
+    case = _get(request, HardshipCase, pk)
+    form = CaseEditForm(
+        request.POST or None,
+        initial={
+            "causes": case.causes,
+            "household_size": case.household_size,
+            "income_per_capita": case.income_per_capita,
+            "above_threshold_reason": case.above_threshold_reason,
+            "filed_on": case.filed_on,
+        },
+    )
+    done = _submit(
+        request,
+        form,
+        lambda d: services.update_case(case=case, actor=request.user, **d),
+        done=_change_url,
+    )
+    return done or _page(request, form=form, title=f"修改档案：{case}")
 
 
 @in_admin

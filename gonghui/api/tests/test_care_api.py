@@ -182,6 +182,44 @@ def test_a_case_is_reviewed_adjusted_and_closed(desk):
     assert open_ids == []
 
 
+def _correction(**over):
+    data = {
+        "causes": ["illness", "schooling"],
+        "household_size": 4,
+        "income_per_capita": "720.00",
+        "filed_on": "2025-01-15",
+    }
+    data.update(over)
+    return data
+
+
+def test_a_case_is_corrected_and_keeps_its_health_details(desk):
+    _, member, token = desk
+    case_id = call("post", "care/cases", token, _case(member)).json()["id"]
+    response = call("put", f"care/cases/{case_id}", token, _correction())
+    assert response.status_code == 200, response.content
+    assert (response.json()["household_size"], response.json()["causes"]) == (
+        4,
+        ["illness", "schooling"],
+    )
+    assert HardshipCase.objects.get(pk=case_id).health_details == "乳腺癌术后康复中"
+
+
+def test_a_correction_above_the_income_line_without_a_reason_is_refused(desk):
+    _, member, token = desk
+    case_id = call("post", "care/cases", token, _case(member)).json()["id"]
+    response = call("put", f"care/cases/{case_id}", token, _correction(income_per_capita="99999"))
+    refused(response, "above_threshold_reason", 400, "收入线")
+    assert HardshipCase.objects.get(pk=case_id).household_size == 3
+
+
+def test_another_unions_case_cannot_be_corrected(desk):
+    _, member, _ = desk
+    filed = case(member)
+    other = token_for(staff(UnionFactory()))
+    not_found(call("put", f"care/cases/{filed.pk}", other, _correction()))
+
+
 def test_the_case_shows_the_members_assistance_total_per_year(desk):
     _, member, token = desk
     filed = case(member)
