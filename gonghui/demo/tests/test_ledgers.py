@@ -185,3 +185,15 @@ def test_rows_written_in_bulk_for_a_larger_union_keep_what_the_services_keep(db)
         paid = Payment.objects.filter(line=line).aggregate(s=Sum("amount"))["s"] or 0
         received = Income.objects.filter(line=line).aggregate(s=Sum("amount"))["s"] or 0
         assert line.actual == paid + received, line.name
+
+
+def test_the_audit_committee_reports_on_last_year_and_this_half_year(school):
+    from gonghui.finance.models import AuditReport
+    from gonghui.finance.services import is_auditor
+
+    reports = list(AuditReport.objects.filter(union=school).order_by("starts_on"))
+    assert [r.starts_on for r in reports] == [date(TODAY.year - 1, 1, 1), date(TODAY.year, 1, 1)]
+    assert all(is_auditor(r.filed_by) for r in reports)
+    year = Period(date(TODAY.year - 1, 1, 1), date(TODAY.year - 1, 12, 31))
+    spent = Payment.objects.filter(union=school, on__range=year.bounds).aggregate(t=Sum("amount"))
+    assert f"支出合计{spent['t'].quantize(Decimal('0.01'))}元" in reports[0].findings
