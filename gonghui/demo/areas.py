@@ -15,7 +15,17 @@ from datetime import date
 
 from gonghui.orgs.models import Union
 
-AREAS = ("disclosure", "democracy", "voice", "safety", "women", "learning", "honors", "rights")
+AREAS = (
+    "disclosure",
+    "voice",
+    "democracy",
+    "elections",
+    "safety",
+    "learning",
+    "women",
+    "honors",
+    "rights",
+)
 
 
 def fillers():
