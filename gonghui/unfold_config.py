@@ -95,7 +95,17 @@ def area_item(title: str, icon: str, url_name: str, perm: str) -> dict:
     return _item(title, icon, url_name, globals()[name])
 
 
-AREAS = ("democracy", "disclosure", "voice", "safety", "women", "learning", "honors", "rights")
+AREAS = (
+    "reports",
+    "democracy",
+    "disclosure",
+    "voice",
+    "safety",
+    "women",
+    "learning",
+    "honors",
+    "rights",
+)
 
 
 def _area_sections():

@@ -13,6 +13,7 @@ from gonghui.api.honors import router as honors_router
 from gonghui.api.learning import router as learning_router
 from gonghui.api.members import router as members_router
 from gonghui.api.orgs import router as orgs_router
+from gonghui.api.reports import router as reports_router
 from gonghui.api.rights import router as rights_router
 from gonghui.api.safety import router as safety_router
 from gonghui.api.voice import router as voice_router
@@ -45,3 +46,4 @@ api.add_router("", women_router)
 api.add_router("", learning_router)
 api.add_router("", honors_router)
 api.add_router("", rights_router)
+api.add_router("", reports_router)
