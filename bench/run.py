@@ -76,11 +76,18 @@ def _issue3_metrics_m(context) -> dict:
     return issue3.measure(context["union"], context["today"])
 
 
+def _issue5_metrics_m(context) -> dict:
+    from bench import issue5
+
+    return issue5.measure(context["union"], context["today"])
+
+
 BENCHMARKS = {
     "import_50k_rows": _import_50k_rows,
     "roster_page_50k": _roster_page_50k,
     "dashboard_metrics_m": _dashboard_metrics_m,
     "issue3_metrics_m": _issue3_metrics_m,
+    "issue5_metrics_m": _issue5_metrics_m,
 }
 
 
