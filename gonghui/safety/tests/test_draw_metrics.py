@@ -151,3 +151,23 @@ def test_inspection_drill_and_contest_figures():
     assert value("safety.drill_participants", team) == 30
     assert value("safety.drill_participation", team) == Decimal("75.0")
     assert value("safety.contest_coverage", team) == Decimal("80.0")
+
+
+def test_the_benchmarks_raw_sql_gives_the_registrys_figures():
+    import random
+
+    from bench import issue5_safety
+    from gonghui.demo import safety as demo
+    from gonghui.orgs.tests.factories import DepartmentFactory
+
+    team = Team()
+    group = GroupFactory(union=team.union)
+    DepartmentFactory(union=team.union)
+    MemberFactory.create_batch(30, union=team.union, group=group)
+    team.union.kind = "enterprise"
+    demo.fill(union=team.union, rng=random.Random(5), today=today(), actor=team.clerk)
+    report(team)
+    rectified(team, reported_on=today() - timedelta(days=3))
+    assert Hazard.objects.filter(union=team.union).count() > 3
+    issue5_safety.check(team.union.pk, date(today().year - 1, 1, 1), today())
+    issue5_safety.check(team.union.pk, date(today().year, 1, 1), today())
