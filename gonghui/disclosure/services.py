@@ -255,11 +255,10 @@ BUDGET_WHAT = {
 }
 
 
-@transaction.atomic
-def publish_budget(*, fiscal_year, what: str = "budget", actor) -> Post:
-    """Publish a fiscal year's budget ("budget", 工会计划与预算) or its income
-    and spending so far ("statement", 财务收支), built from finance's
-    figures, through `publish`, linked to the fiscal year."""
+def budget_post(*, fiscal_year, what: str, today: date) -> tuple[str, str, str]:
+    """(category, title, body) of a post publishing a fiscal year's budget
+    ("budget") or its income and spending up to `today` ("statement"), built
+    from finance's figures."""
     from django.template.loader import render_to_string
 
     from gonghui.finance import queries as finance
@@ -273,13 +272,13 @@ def publish_budget(*, fiscal_year, what: str = "budget", actor) -> Post:
     expenditure = finance.budget_execution(unions=[union], year=year, kind=Kind.EXPENDITURE)
     if what == "budget" and not income and not expenditure:
         raise ValidationError({"fiscal_year": f"{year}年度还没有编制预算，无法公开"})
-    today = timezone.localdate()
     period = Period.year(year)
     as_of = min(period.end, today)
+    statement = None
     if what == "statement":
         if period.start > today:
             raise ValidationError({"fiscal_year": f"{year}年度尚未开始，没有收支可公开"})
-        period = Period(period.start, as_of)
+        statement = finance.statement(unions=[union], period=Period(period.start, as_of))
     body = render_to_string(
         "disclosure/budget_body.html",
         {
@@ -291,16 +290,24 @@ def publish_budget(*, fiscal_year, what: str = "budget", actor) -> Post:
             "income_total": sum((r.budget for r in income), 0),
             "expenditure": expenditure,
             "expenditure_total": sum((r.budget for r in expenditure), 0),
-            "statement": finance.statement(unions=[union], period=period)
-            if what == "statement"
-            else None,
+            "statement": statement,
         },
     )
     category, title = BUDGET_WHAT[what]
+    return category, title.format(year=year), sanitise(body)
+
+
+@transaction.atomic
+def publish_budget(*, fiscal_year, what: str = "budget", actor) -> Post:
+    """Publish a fiscal year's budget (工会计划与预算) or its income and
+    spending so far (财务收支) through `publish`, linked to the fiscal year."""
+    category, title, body = budget_post(
+        fiscal_year=fiscal_year, what=what, today=timezone.localdate()
+    )
     return publish(
-        union=union,
+        union=fiscal_year.union,
         category=category,
-        title=title.format(year=year),
+        title=title,
         body=body,
         source=fiscal_year,
         actor=actor,
