@@ -19,6 +19,7 @@ from gonghui.api import schemas_democracy_elections as shapes
 from gonghui.api.access import require, union_for_write, viewable_unions
 from gonghui.api.guards import guard
 from gonghui.api.queries_finance import page
+from gonghui.democracy.models.congress import Congress
 from gonghui.democracy.models.elections import Candidate, Election, ElectionState
 from gonghui.democracy.models.evaluation import Evaluation
 from gonghui.democracy.queries import elections as queries
@@ -60,6 +61,7 @@ for _field, _label in {
     "evaluation": "民主评议",
     "candidates": "候选人",
     "year": "年度",
+    "congress": "代表大会",
 }.items():
     errors.FIELD_LABELS.setdefault(_field, _label)
 
@@ -204,6 +206,12 @@ def create_election(request, payload: shapes.ElectionIn):
     groups = list(Group.objects.filter(union=union, pk__in=group_ids))
     if len(groups) != len(set(group_ids)):
         raise ValidationError({"groups": "只能选择本会的工会小组"})
+    congress = None
+    if data["congress"] is not None:
+        congress = Congress.objects.filter(union=union, pk=data["congress"]).first()
+        if congress is None:
+            raise ValidationError({"congress": "本会没有该代表大会"})
+    data["congress"] = congress
     election = services.create_election(union=union, groups=groups, actor=request.auth, **data)
     return ninja.Status(201, election_detail(election))
 

@@ -20,7 +20,7 @@ from gonghui.democracy.models.evaluation import Grade
 KindValue = Literal[tuple(ElectionKind.values)]  # type: ignore[valid-type]
 MethodValue = Literal[tuple(Method.values)]  # type: ignore[valid-type]
 ChannelValue = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
-ElectorateValue = Literal[tuple(v for v in Electorate.values if v != "congress")]  # type: ignore[valid-type]
+ElectorateValue = Literal[tuple(Electorate.values)]  # type: ignore[valid-type]
 StateValue = Literal[tuple(ElectionState.values)]  # type: ignore[valid-type]
 MarkValue = Literal["for", "against", "abstain"]
 GradeValue = Literal[tuple(Grade.values)]  # type: ignore[valid-type]
@@ -45,6 +45,7 @@ class ElectionIn(Strict):
     channel: ChannelValue = "online"
     electorate: ElectorateValue = "all"
     groups: Annotated[list[ObjectId], Field(max_length=500)] = []
+    congress: ObjectId | None = None
     allow_write_in: bool = False
     margin_share: Decimal | None = None
     quorum: text(9) = "2/3"

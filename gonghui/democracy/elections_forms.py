@@ -13,6 +13,7 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from gonghui.democracy.models.congress import Congress
 from gonghui.democracy.models.elections import Channel, ElectionKind, Electorate, Method
 from gonghui.finance.forms import ServiceForm
 from gonghui.orgs.models import Group, Union
@@ -55,15 +56,20 @@ class ElectionForm(UnionForm):
     seats = forms.IntegerField(label="应选名额", min_value=1, widget=UnfoldAdminIntegerFieldWidget)
     method = _choice("投票方式", Method.choices)
     channel = _choice("投票渠道", Channel.choices)
-    electorate = _choice(
-        "选举人范围", [c for c in Electorate.choices if c[0] != Electorate.CONGRESS]
-    )
+    electorate = _choice("选举人范围", Electorate.choices)
     groups = forms.ModelMultipleChoiceField(
         label="工会小组",
         queryset=Group.objects.none(),
         required=False,
         widget=UnfoldAdminCheckboxSelectMultipleWidget,
         help_text="选举人范围为指定小组时选择",
+    )
+    congress = forms.ModelChoiceField(
+        label="代表大会",
+        queryset=Congress.objects.none(),
+        required=False,
+        widget=UnfoldAdminSelectWidget,
+        help_text="选举人范围为代表大会代表时选择，名册为该届在任代表",
     )
     allow_write_in = forms.BooleanField(
         label="允许另选他人", required=False, widget=UnfoldBooleanSwitchWidget
@@ -90,6 +96,7 @@ class ElectionForm(UnionForm):
         kwargs.setdefault("initial", {}).update({"quorum": "2/3", "majority": "1/2"})
         super().__init__(*args, unions=unions, **kwargs)
         self.fields["groups"].queryset = Group.objects.filter(union__in=unions).order_by("name")
+        self.fields["congress"].queryset = Congress.objects.filter(union__in=unions)
 
 
 class CandidateForm(ServiceForm):

@@ -30,6 +30,7 @@ __all__ = [
     "ElectionKind",
     "ElectionState",
     "Electorate",
+    "ElectorateCongress",
     "ElectorateGroup",
     "Method",
     "Channel",
@@ -174,6 +175,29 @@ class ElectorateGroup(ScopedModel):
 
     def __str__(self):
         return str(self.group)
+
+
+class ElectorateCongress(ScopedModel):
+    """The congress whose serving representatives are the electors, when the
+    electorate is the congress representatives. Kept off Election itself so no
+    chain of relations leads from a ballot to a person."""
+
+    election = models.OneToOneField(
+        Election,
+        on_delete=models.CASCADE,
+        related_name="electorate_congress",
+        verbose_name="选举",
+    )
+    congress = models.ForeignKey(
+        "democracy.Congress", on_delete=models.PROTECT, related_name="+", verbose_name="代表大会"
+    )
+
+    class Meta:
+        verbose_name = "选举人所在代表大会"
+        verbose_name_plural = "选举人所在代表大会"
+
+    def __str__(self):
+        return str(self.congress)
 
 
 class Candidate(ScopedModel):

@@ -31,6 +31,7 @@ from gonghui.democracy.models.elections import (
     ElectionKind,
     ElectionState,
     Electorate,
+    ElectorateCongress,
     ElectorateGroup,
     Method,
     RollEntry,
@@ -94,6 +95,7 @@ def create_election(
     channel: str = Channel.ONLINE,
     electorate: str = Electorate.ALL,
     groups=(),
+    congress=None,
     allow_write_in: bool = False,
     margin_share: Decimal | None = None,
     quorum: str = "2/3",
@@ -125,8 +127,10 @@ def create_election(
         errors["groups"] = "选举人范围为指定小组时，请至少选择一个工会小组"
     if any(g.union_id != union.pk for g in groups):
         errors["groups"] = "只能选择本会的工会小组"
-    if electorate == Electorate.CONGRESS:
-        errors["electorate"] = "代表大会代表名单尚未建立，请选择全体会员或指定小组"
+    if electorate == Electorate.CONGRESS and congress is None:
+        errors["congress"] = "选举人范围为代表大会代表时，请选择代表大会"
+    if congress is not None and congress.union_id != union.pk:
+        errors["congress"] = "只能选择本会的代表大会"
     if margin_share is None:
         margin_share = DEFAULT_MARGIN if kind in COMPETITIVE_KINDS else Decimal("0")
     if not 0 <= Decimal(margin_share) < 1:
@@ -157,9 +161,12 @@ def create_election(
         majority=str(majority).strip(),
         notes=notes or "",
     )
-    ElectorateGroup.objects.bulk_create(
-        ElectorateGroup(union=union, election=election, group=g) for g in groups
-    )
+    if electorate == Electorate.GROUPS:
+        ElectorateGroup.objects.bulk_create(
+            ElectorateGroup(union=union, election=election, group=g) for g in groups
+        )
+    if electorate == Electorate.CONGRESS:
+        ElectorateCongress.objects.create(union=union, election=election, congress=congress)
     return election
 
 
@@ -207,6 +214,14 @@ def _electorate_members(election: Election):
     if election.electorate == Electorate.GROUPS:
         groups = ElectorateGroup.objects.filter(election=election).values("group_id")
         members = members.filter(group_id__in=groups)
+    if election.electorate == Electorate.CONGRESS:
+        from gonghui.democracy.models.congress import Representative
+
+        link = ElectorateCongress.objects.get(election=election)
+        serving = Representative.objects.filter(
+            congress_id=link.congress_id, left_on__isnull=True
+        ).values("member_id")
+        members = members.filter(pk__in=serving)
     return members
 
 

@@ -266,3 +266,30 @@ def test_for_against_ballots_count_each_mark_separately():
     row = Candidate.objects.get(pk=a)
     assert (row.votes_for, row.votes_against, row.abstentions) == (1, 1, 1)
     assert row.elected is False  # 1 of 3 present is not more than half
+
+
+def test_the_roll_of_a_congress_election_holds_its_serving_representatives_only():
+    from datetime import date
+
+    from gonghui.democracy.models import Congress, Representative
+
+    union = UnionFactory()
+    members = MemberFactory.create_batch(4, union=union)
+    congress = Congress.objects.create(
+        union=union, kind="staff", term=3, starts_on=date(2024, 1, 1)
+    )
+    for member in members[:2]:
+        Representative.objects.create(
+            union=union, congress=congress, member=member, elected_on=date(2024, 1, 1)
+        )
+    Representative.objects.create(
+        union=union,
+        congress=congress,
+        member=members[2],
+        elected_on=date(2024, 1, 1),
+        left_on=date(2024, 6, 1),
+    )
+
+    e = election(union, voters=0, electorate="congress", congress=congress)
+
+    assert [m.pk for m in electors(e)] == [m.pk for m in members[:2]]
