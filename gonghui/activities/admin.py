@@ -4,7 +4,6 @@ activities.services. The sign-ups, attendance list, QR page and results live
 on the activity's own page (views.py), linked from the list."""
 
 from django.contrib import admin
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,47 +16,14 @@ from gonghui.attachments.admin import AttachmentsMixin
 from gonghui.finance.models import EXPENDITURE_CATEGORIES, BudgetLine
 from gonghui.members.models import Member
 from gonghui.orgs.models import Group, Union
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 
 
-class ActivitiesAccess:
-    """Access from request.access, in the record's own union; others are 404."""
-
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(union__in=self._unions(request, Perm.VIEW_ACTIVITIES))
-        )
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, Perm.VIEW_ACTIVITIES))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.VIEW_ACTIVITIES))
-        return request.access.can(Perm.VIEW_ACTIVITIES, obj.union_id)
-
-    def has_add_permission(self, request, *args):
-        return bool(self._unions(request, Perm.CHANGE_ACTIVITIES))
-
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.CHANGE_ACTIVITIES))
-        return request.access.can(Perm.CHANGE_ACTIVITIES, obj.union_id)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ActivitiesAccess(AreaAccess):
+    view_perm = Perm.VIEW_ACTIVITIES
+    change_perm = Perm.CHANGE_ACTIVITIES
+    edit_in_place = True
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         limited = self._limited(db_field.related_model, request)

@@ -6,7 +6,6 @@ step (review, close, approve, hand over) with its own page."""
 from datetime import date
 
 from django.contrib import admin
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -31,47 +30,13 @@ from gonghui.care.models import (
     Visit,
 )
 from gonghui.finance.queries import payments_for
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 
 
-class CareAccess:
-    """Access from request.access, in the record's own union; others are 404."""
-
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(union__in=self._unions(request, Perm.VIEW_CARE))
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, Perm.VIEW_CARE))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.VIEW_CARE))
-        return request.access.can(Perm.VIEW_CARE, obj.union_id)
-
-    def has_add_permission(self, request, *args):
-        return bool(self._unions(request, Perm.CHANGE_CARE))
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def _changeable(self, request, object_id):
-        obj = self.get_object(request, object_id)
-        if not request.access.can(Perm.CHANGE_CARE, obj.union_id):
-            raise Http404("没有找到该记录")
-        return obj
+class CareAccess(AreaAccess):
+    view_perm = Perm.VIEW_CARE
+    change_perm = Perm.CHANGE_CARE
 
 
 class ReadOnlyInline(TabularInline):

@@ -30,44 +30,13 @@ from gonghui.finance.models import (
     Payment,
     UpwardTransfer,
 )
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 
 
-class FinanceAccess:
-    """Access from request.access: view needs finance.view, writes finance.change,
-    both in the record's own union. Records of other unions are 404."""
-
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).filter(union__in=self._unions(request, Perm.VIEW_FINANCE))
-        )
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, Perm.VIEW_FINANCE))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.VIEW_FINANCE))
-        return request.access.can(Perm.VIEW_FINANCE, obj.union_id)
-
-    def has_add_permission(self, request, *args):
-        return bool(self._unions(request, Perm.CHANGE_FINANCE))
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class FinanceAccess(AreaAccess):
+    view_perm = Perm.VIEW_FINANCE
+    change_perm = Perm.CHANGE_FINANCE
 
 
 class YearFilter(admin.SimpleListFilter):
