@@ -20,4 +20,10 @@ CONGRESS_ITEMS = [
     area_item("逾期提案", "alarm", "democracy:overdue", Perm.VIEW_DEMOCRACY),
 ]
 
-SECTION = {"title": "工作计划与总结", "items": [*CONGRESS_ITEMS]}
+# Plans and drafted reports (the reports engineer's part).
+REPORT_ITEMS = [
+    area_item("工作计划", "flag", "reports:plans", Perm.VIEW_DASHBOARD),
+    area_item("工作总结", "summarize", "reports:summaries", Perm.VIEW_DASHBOARD),
+]
+
+SECTION = {"title": "工作计划与总结", "items": [*REPORT_ITEMS, *CONGRESS_ITEMS]}

@@ -1,9 +1,22 @@
 from django.urls import path
 
-from gonghui.reports import views
+from gonghui.reports import views, work_views
 
+# Mounted at admin/reports/ ahead of the admin; the reports models are not in the
+# admin, so these paths hide nothing.
 app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("metric/<str:key>/", views.metric_records, name="metric_records"),
+    path("plans/", work_views.plans, name="plans"),
+    path("plans/new/", work_views.new_plan, name="new_plan"),
+    path("plans/<int:pk>/", work_views.plan_detail, name="plan"),
+    path("plans/<int:pk>/carry-over/", work_views.carry_over, name="carry_over"),
+    path("plans/goals/<int:pk>/remove/", work_views.remove_goal, name="remove_goal"),
+    path("summaries/", work_views.summaries, name="summaries"),
+    path("summaries/new/", work_views.new_summary, name="new_summary"),
+    path("summaries/<int:pk>/", work_views.summary, name="summary"),
+    path("summaries/<int:pk>/submit/", work_views.submit_summary, name="submit_summary"),
+    path("summaries/<int:pk>/export.docx", work_views.export_docx, name="export_docx"),
+    path("summaries/<int:pk>/export.md", work_views.export_markdown, name="export_markdown"),
 ]

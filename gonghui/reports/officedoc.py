@@ -1,0 +1,152 @@
+"""Word export in the official-document format of GB/T 9704-2012.
+
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title in
+方正小标宋简体 二号 (22 pt) centred; body in 仿宋_GB2312 三号 (16 pt) on a grid of
+28 lines of 28 characters; first-level headings (一、) in 黑体, second-level
+(（一）) in 楷体_GB2312; page numbers "— 1 —" in 宋体 四号 (14 pt), odd pages on
+the right and even pages on the left, one character in from the edge.
+"""
+
+import io
+import re
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+
+from gonghui.reports.render import blocks
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
+PAGE_NUMBER_FONT = "宋体"
+
+FIRST_LEVEL = re.compile(r"^[一二三四五六七八九十]+、")
+SECOND_LEVEL = re.compile(r"^（[一二三四五六七八九十]+）")
+
+BODY_SIZE = Pt(16)  # 三号
+TITLE_SIZE = Pt(22)  # 二号
+PAGE_NUMBER_SIZE = Pt(14)  # 四号
+
+TEXT_HEIGHT_MM = 297 - 37 - 35  # 225 mm
+TEXT_WIDTH_MM = 210 - 28 - 26  # 156 mm
+LINES = 28
+CHARS = 28
+# 225 mm / 28 lines = 455.6 twips; round down so 28 lines always fit.
+LINE_PITCH = Twips(int(Mm(TEXT_HEIGHT_MM).twips / LINES))
+# Word's character grid: pitch = default size + charSpace/4096 pt.
+CHAR_SPACE = int((Mm(TEXT_WIDTH_MM).pt / CHARS - BODY_SIZE.pt) * 4096)
+
+
+def _fonts(run, name: str, size):
+    run.font.name = name
+    run.font.size = size
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _exact_spacing(paragraph):
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = LINE_PITCH
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+
+
+def _page(document):
+    section = document.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(28) - Mm(7)  # page number 7 mm below the text block
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+
+    style = document.styles["Normal"]
+    style.font.name = BODY_FONT
+    style.font.size = BODY_SIZE
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT, right=True)
+    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, right=False)
+
+
+def _field(paragraph, instruction: str):
+    run = paragraph.add_run()
+    _fonts(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", "1"),
+        ("end", None),
+    ):
+        if kind == "instr":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        elif kind == "text":
+            el = OxmlElement("w:t")
+            el.text = text
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        run._element.append(el)
+
+
+def _page_number(footer, align, *, right: bool):
+    p = footer.paragraphs[0]
+    p.alignment = align
+    indent = PAGE_NUMBER_SIZE  # one character in from the edge
+    if right:
+        p.paragraph_format.right_indent = indent
+    else:
+        p.paragraph_format.left_indent = indent
+    _fonts(p.add_run("— "), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    _field(p, " PAGE ")
+    _fonts(p.add_run(" —"), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+
+
+def to_docx(html: str) -> bytes:
+    """The report version's text as a .docx in the official format."""
+    document = Document()
+    _page(document)
+    # Document() starts with no paragraphs in the body; add ours in order.
+    for block in blocks(html):
+        text = block.text.strip()
+        p = document.add_paragraph()
+        _exact_spacing(p)
+        if block.kind == "title":
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _fonts(p.add_run(text), TITLE_FONT, TITLE_SIZE)
+            blank = document.add_paragraph()  # one empty line under the title
+            _exact_spacing(blank)
+            continue
+        p.paragraph_format.first_line_indent = BODY_SIZE * 2
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        kind = block.kind
+        if kind == "paragraph" and FIRST_LEVEL.match(text):
+            kind = "heading"
+        elif kind == "paragraph" and SECOND_LEVEL.match(text):
+            kind = "subheading"
+        font = {"heading": HEADING_FONT, "subheading": SUBHEADING_FONT}.get(kind, BODY_FONT)
+        _fonts(p.add_run(text), font, BODY_SIZE)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
