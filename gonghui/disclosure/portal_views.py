@@ -29,6 +29,11 @@ def _member(request):
         raise Http404("您的账号没有关联会员信息，请联系本单位工会") from None
 
 
+def heading(union) -> str:
+    """What members call open affairs in their kind of union."""
+    return {"school": "校务公开", "kindergarten": "园务公开"}.get(union.kind, "厂务公开")
+
+
 def _post(member, pk) -> Post:
     posts = queries.posts_for_member(member, today=timezone.localdate())
     return get_object_or_404(posts, pk=pk)
@@ -58,6 +63,7 @@ def home(request):
             "categories": Category.choices,
             "category": category,
             "unread": sum(1 for p in posts if not p.is_read),
+            "heading": heading(member.union),
         },
     )
 
@@ -72,6 +78,7 @@ def _post_page(request, member, post, form, status=200):
             "files": attachments_of(post),
             "feedback": queries.visible_feedback(post, member),
             "form": form,
+            "heading": heading(member.union),
         },
         status=status,
     )
