@@ -20,4 +20,12 @@ CONGRESS_ITEMS = [
     area_item("逾期提案", "alarm", "democracy:overdue", Perm.VIEW_DEMOCRACY),
 ]
 
-SECTION = {"title": "民主管理", "items": [*CONGRESS_ITEMS]}
+# Elections and evaluation (the elections engineer's part).
+ELECTIONS_ITEMS = [
+    area_item("选举", "how_to_vote", "admin:democracy_election_changelist", Perm.VIEW_DEMOCRACY),
+    area_item(
+        "民主评议", "fact_check", "admin:democracy_evaluation_changelist", Perm.VIEW_DEMOCRACY
+    ),
+]
+
+SECTION = {"title": "民主管理", "items": [*CONGRESS_ITEMS, *ELECTIONS_ITEMS]}
