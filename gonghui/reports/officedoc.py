@@ -38,8 +38,9 @@ LINES = 28
 CHARS = 28
 # 225 mm / 28 lines = 455.6 twips; round down so 28 lines always fit.
 LINE_PITCH = Twips(int(Mm(TEXT_HEIGHT_MM).twips / LINES))
-# Word's character grid: pitch = default size + charSpace/4096 pt.
-CHAR_SPACE = int((Mm(TEXT_WIDTH_MM).pt / CHARS - BODY_SIZE.pt) * 4096)
+# 156 mm / 28 characters = 15.79 pt: each 16 pt character is drawn 0.25 pt tighter
+# (in twentieths of a point, rounded so that 28 always fit).
+CHAR_SQUEEZE = -5
 
 
 def _fonts(run, name: str, size):
@@ -52,6 +53,12 @@ def _fonts(run, name: str, size):
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+
+
+def _squeeze(run):
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SQUEEZE))
+    run._element.get_or_add_rPr().append(spacing)
 
 
 def _exact_spacing(paragraph):
@@ -73,10 +80,20 @@ def _page(document):
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    # A line grid of 28 lines; the 28 characters a line come from each run's
+    # spacing (CHAR_SQUEEZE), which Word and LibreOffice both honour alike.
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
+    # The character grid is measured from the document's default size: make it 三号.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for tag in ("w:sz", "w:szCs"):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            rpr.append(el)
+        el.set(qn("w:val"), str(int(BODY_SIZE.pt * 2)))
     style = document.styles["Normal"]
     style.font.name = BODY_FONT
     style.font.size = BODY_SIZE
@@ -123,6 +140,19 @@ def _page_number(footer, align, *, right: bool):
     _fonts(p.add_run(" —"), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
 
 
+TITLE_CHARS = 19  # 二号 characters in a 156 mm line, with room to spare
+
+
+def _title_lines(title: str) -> list[str]:
+    """Break a long title after the organisation's name, not in the middle of a word."""
+    if len(title) <= TITLE_CHARS:
+        return [title]
+    cut = title.rfind("工会", 0, TITLE_CHARS + 1)
+    if cut <= 0:
+        return [title]
+    return [title[: cut + 2], title[cut + 2 :]]
+
+
 def to_docx(html: str) -> bytes:
     """The report version's text as a .docx in the official format."""
     document = Document()
@@ -134,7 +164,12 @@ def to_docx(html: str) -> bytes:
         _exact_spacing(p)
         if block.kind == "title":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _fonts(p.add_run(text), TITLE_FONT, TITLE_SIZE)
+            lines = _title_lines(text)
+            for i, line in enumerate(lines):
+                run = p.add_run(line)
+                _fonts(run, TITLE_FONT, TITLE_SIZE)
+                if i < len(lines) - 1:
+                    run.add_break()
             blank = document.add_paragraph()  # one empty line under the title
             _exact_spacing(blank)
             continue
@@ -146,7 +181,9 @@ def to_docx(html: str) -> bytes:
         elif kind == "paragraph" and SECOND_LEVEL.match(text):
             kind = "subheading"
         font = {"heading": HEADING_FONT, "subheading": SUBHEADING_FONT}.get(kind, BODY_FONT)
-        _fonts(p.add_run(text), font, BODY_SIZE)
+        run = p.add_run(text)
+        _fonts(run, font, BODY_SIZE)
+        _squeeze(run)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
