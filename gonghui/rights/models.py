@@ -63,7 +63,9 @@ class Contract(ScopedModel):
         ordering = ["-starts_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gt=models.F("starts_on")), name="rights_contract_term_order"
+                # Not strictly later: rights.services refuses an empty term with its message.
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="rights_contract_term_order",
             ),
             models.CheckConstraint(
                 condition=Q(filed_on__isnull=True)
