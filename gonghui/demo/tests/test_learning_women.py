@@ -3,8 +3,10 @@ with the rules the services keep."""
 
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, F
 
+from bench import issue5_learning, issue5_women
 from gonghui.demo.tests.dates import TODAY
 from gonghui.finance.queries import payments_for
 from gonghui.learning import services as learning
@@ -17,6 +19,7 @@ from gonghui.learning.models import (
 )
 from gonghui.members.models import Member
 from gonghui.periods import Period
+from gonghui.reports import registry
 from gonghui.reports.registry import value
 from gonghui.women.models import Checkup, InsuranceEnrolment, InsurancePlan, ProtectionRecord
 
@@ -66,3 +69,26 @@ def test_the_school_demo_has_check_ups_with_coverage_and_four_period_records(sch
         .count()
         == 0
     )
+
+
+def _registry(area: str, union_id: int, period) -> dict:
+    out = {}
+    for m in registry.all_metrics(area=area):
+        out[m.key] = m.value([union_id], period)
+        if m.breakdown:
+            out[f"{m.key}/by"] = sorted(n for _, n in m.by([union_id], period))
+    return out
+
+
+def test_the_raw_sql_gives_the_registrys_learning_and_women_figures(school):
+    for period in (YEAR, Period.year(TODAY.year - 1)):
+        with connection.cursor() as cursor:
+            raw = {
+                **issue5_learning.raw(cursor, school.pk, period.start, period.end),
+                **issue5_women.raw(cursor, school.pk, period.start, period.end),
+            }
+        ours = {**_registry("learning", school.pk, period), **_registry("women", school.pk, period)}
+        assert set(ours) == set(raw)
+        for key, figure in ours.items():
+            theirs = sorted(raw[key].values()) if key.endswith("/by") else raw[key]
+            assert figure == theirs, key
