@@ -98,8 +98,13 @@ class Post(ScopedModel):
 class Read(ScopedModel):
     """A member's first read of a post (later reads change nothing)."""
 
+    # The unique (post, member) index serves lookups by post.
     post = models.ForeignKey(
-        Post, verbose_name="公开事项", on_delete=models.CASCADE, related_name="reads"
+        Post,
+        verbose_name="公开事项",
+        on_delete=models.CASCADE,
+        related_name="reads",
+        db_index=False,
     )
     member = models.ForeignKey(
         "members.Member", verbose_name="会员", on_delete=models.CASCADE, related_name="+"

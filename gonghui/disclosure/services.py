@@ -4,6 +4,7 @@ withdrawing posts, recording reads, members' questions and the union's
 replies. Bodies are sanitised HTML (nh3) whatever their source."""
 
 from datetime import date
+from decimal import Decimal
 
 import nh3
 from django.contrib.contenttypes.models import ContentType
@@ -287,9 +288,9 @@ def budget_post(*, fiscal_year, what: str, today: date) -> tuple[str, str, str]:
             "what": what,
             "as_of": as_of,
             "income": income,
-            "income_total": sum((r.budget for r in income), 0),
+            "income_total": sum((r.budget for r in income), Decimal("0.00")),
             "expenditure": expenditure,
-            "expenditure_total": sum((r.budget for r in expenditure), 0),
+            "expenditure_total": sum((r.budget for r in expenditure), Decimal("0.00")),
             "statement": statement,
         },
     )
