@@ -333,3 +333,32 @@ def my_opinion(request, opinion_id: int = OpinionId):
     if found is None:
         raise Http404
     return my_out(found)
+
+
+@router.get(
+    "/voice/my/handling",
+    response={200: shapes.OpinionPage, **ERRORS},
+    summary="交我或我所在部门办理的意见（承办人本人）",
+)
+def my_handling(request, filters: Query[shapes.Page]):
+    found, next_cursor = page(
+        queries.assigned_to(_me(request)), cursor=filters.cursor, limit=filters.limit
+    )
+    return {"items": [opinion_out(o) for o in found], "next_cursor": next_cursor}
+
+
+@router.post(
+    "/voice/my/handling/{opinion_id}/implement",
+    response={200: shapes.OpinionOut, **ERRORS},
+    summary="承办人登记落实（承办人本人）",
+)
+def implement_mine(request, payload: shapes.ImplementIn, opinion_id: int = OpinionId):
+    member = _me(request)
+    found = queries.assigned_to(member).filter(pk=opinion_id).first()
+    if found is None:
+        raise Http404
+    services.implement_by_handler(
+        opinion=found, member=member, on=payload.on, implementation=payload.implementation
+    )
+    found.refresh_from_db()
+    return opinion_out(found)

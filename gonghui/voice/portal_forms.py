@@ -40,3 +40,29 @@ class OpinionForm(forms.Form):
         for field, messages in error.message_dict.items():
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
+
+
+class ImplementForm(forms.Form):
+    on = forms.DateField(
+        label="落实日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "请填写落实日期",
+            "invalid": "落实日期格式不正确，例如 2026-05-01",
+        },
+    )
+    implementation = forms.CharField(
+        label="落实情况",
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "请填写落实情况",
+            "max_length": f"落实情况不能超过{CONTENT_MAX}个字",
+        },
+    )
+
+    def add_service_errors(self, error) -> None:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                target = {"implemented_on": "on"}.get(field, field)
+                self.add_error(target if target in self.fields else None, message)

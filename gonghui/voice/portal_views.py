@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from gonghui.attachments.queries import attachments_of
 from gonghui.voice import queries, services
-from gonghui.voice.portal_forms import OpinionForm
+from gonghui.voice.portal_forms import ImplementForm, OpinionForm
 
 LOGIN_URL = "/login/"
 
@@ -32,7 +32,11 @@ def home(request):
     return render(
         request,
         "voice/portal/home.html",
-        {"member": member, "opinions": queries.my_opinions(member)[:200]},
+        {
+            "member": member,
+            "opinions": queries.my_opinions(member)[:200],
+            "assigned": queries.assigned_to(member).count(),
+        },
     )
 
 
@@ -86,3 +90,43 @@ def download(request, pk, file_pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required(login_url=LOGIN_URL)
+def handling(request):
+    """Opinions assigned to the member (or their department, for a 承办人)."""
+    member = _member(request)
+    return render(
+        request,
+        "voice/portal/handling.html",
+        {"member": member, "opinions": queries.assigned_to(member)[:200]},
+    )
+
+
+@login_required(login_url=LOGIN_URL)
+def handle(request, pk):
+    member = _member(request)
+    found = get_object_or_404(queries.assigned_to(member), pk=pk)
+    form = ImplementForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.implement_by_handler(
+                    opinion=found,
+                    member=member,
+                    on=form.cleaned_data["on"],
+                    implementation=form.cleaned_data["implementation"],
+                )
+            except ValidationError as e:
+                form.add_service_errors(e)
+            else:
+                messages.success(request, "已登记落实，提出人可以看到落实情况。")
+                return redirect("voice_portal:handling")
+    return render(
+        request,
+        "voice/portal/handle.html",
+        {"member": member, "opinion": found, "form": form},
+        status=status,
+    )

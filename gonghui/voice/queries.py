@@ -160,3 +160,28 @@ ratio(
     denominator="voice.valid",
     description="已落实 ÷ 有效意见",
 )
+
+
+def is_handler(member: Member) -> bool:
+    """The member's account holds Role.HANDLER (职能部门承办人) in their union."""
+    from gonghui.orgs.models import RoleAssignment
+    from gonghui.orgs.roles import Role
+
+    if member.user_id is None:
+        return False
+    return RoleAssignment.objects.filter(
+        user_id=member.user_id, union_id=member.union_id, role=Role.HANDLER
+    ).exists()
+
+
+def assigned_to(member: Member) -> QuerySet:
+    """Opinions being handled by this member, or by their department when they
+    are its 职能部门承办人; nearest deadline first."""
+    mine = Q(handler=member)
+    if member.department_id is not None and is_handler(member):
+        mine |= Q(handler_department_id=member.department_id)
+    return (
+        Opinion.objects.filter(mine, union_id=member.union_id, state=State.HANDLING)
+        .select_related("member", "handler_department")
+        .order_by("deadline", "pk")
+    )

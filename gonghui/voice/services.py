@@ -269,3 +269,29 @@ def expenditure_lines(union: Union, year: int):
     return BudgetLine.objects.filter(
         union=union, fiscal_year__year=year, category__in=EXPENDITURE_CATEGORIES
     ).order_by("category", "name")
+
+
+def handles(opinion: Opinion, member: Member) -> bool:
+    """The member is the opinion's handler, or a 职能部门承办人 (Role.HANDLER)
+    of its handling department."""
+    from gonghui.voice.queries import is_handler
+
+    if opinion.union_id != member.union_id:
+        return False
+    if opinion.handler_id == member.pk:
+        return True
+    return (
+        opinion.handler_department_id is not None
+        and opinion.handler_department_id == member.department_id
+        and is_handler(member)
+    )
+
+
+@transaction.atomic
+def implement_by_handler(*, opinion: Opinion, member: Member, on: date, implementation: str):
+    """The handler records implementation in the portal."""
+    if not handles(opinion, member):
+        raise ValidationError(
+            {"implemented_on": "该意见不是交给您或您所在部门办理的，不能登记落实"}
+        )
+    return implement(opinion=opinion, on=on, implementation=implementation, actor=member.user)

@@ -177,3 +177,51 @@ def test_a_member_cannot_see_a_colleagues_opinion():
     member = member_with_account(UnionFactory())
     other = opinion(member.union)
     assert call("get", f"voice/my/opinions/{other.pk}", token_for(member.user)).status_code == 404
+
+
+def test_a_handler_implements_through_their_own_token():
+    from gonghui.orgs.models import RoleAssignment
+
+    union = UnionFactory()
+    department = DepartmentFactory(union=union)
+    found = opinion(union)
+    services_judge_and_assign(found, department)
+    handler = member_with_account(union, department=department)
+    RoleAssignment.objects.create(user=handler.user, union=union, role=Role.HANDLER)
+    key = token_for(handler.user)
+    listed = call("get", "voice/my/handling", key).json()["items"]
+    assert [o["id"] for o in listed] == [found.pk]
+    response = call(
+        "post",
+        f"voice/my/handling/{found.pk}/implement",
+        key,
+        {"on": TODAY().isoformat(), "implementation": "已整改"},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "implemented"
+
+
+def test_a_member_who_is_not_the_handler_gets_404():
+    union = UnionFactory()
+    found = opinion(union)
+    services_judge_and_assign(found, DepartmentFactory(union=union))
+    member = member_with_account(union)
+    response = call(
+        "post",
+        f"voice/my/handling/{found.pk}/implement",
+        token_for(member.user),
+        {"on": TODAY().isoformat(), "implementation": "x"},
+    )
+    assert response.status_code == 404
+
+
+def services_judge_and_assign(found, department):
+    from gonghui.voice import services
+
+    services.judge(opinion=found, valid=True, actor=staff(found.union))
+    services.assign(
+        opinion=found,
+        handler_department=department,
+        deadline=TODAY() + timedelta(days=10),
+        actor=staff(found.union),
+    )
