@@ -48,6 +48,13 @@ class PlanSection(ScopedModel):
     def __str__(self):
         return self.title
 
+    @property
+    def numeral(self) -> str:
+        from gonghui.reports.drafting.core import chinese_number
+
+        position = list(self.plan.sections.values_list("pk", flat=True)).index(self.pk) + 1
+        return chinese_number(position)
+
 
 class PlanItem(ScopedModel):
     section = models.ForeignKey(PlanSection, on_delete=models.CASCADE, related_name="items")

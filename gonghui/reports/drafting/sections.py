@@ -385,7 +385,12 @@ def activities(ctx: Context) -> Section | None:
             ]
         )
     if ctx.positive("activities.results"):
-        results = [str(r) for r in ctx.records("activities.results")[:3]]
+        results = [
+            _result_text(r)
+            for r in ctx.records("activities.results").select_related(
+                "activity", "group", "member"
+            )[:3]
+        ]
         p = ["活动中评出获奖", ctx.fig("activities.results")]
         if results:
             p += ["，如", "；".join(results)]
@@ -393,6 +398,15 @@ def activities(ctx: Context) -> Section | None:
         p.append("。")
         s.points.append(p)
     return s
+
+
+def _result_text(result) -> str:
+    """“拔河比赛”中后勤组获一等奖 (falls back to the record's own words)."""
+    try:
+        winner = result.group or result.member
+        return f"“{result.activity.title}”中{winner}获{result.get_award_level_display()}"
+    except AttributeError:
+        return str(result)
 
 
 def honors(ctx: Context) -> Section | None:
@@ -482,8 +496,13 @@ def care(ctx: Context) -> Section | None:
         p.append("。")
         s.points.append(p)
     if ctx.positive("care.gifts_total"):
-        p = ["在传统节日为会员发放慰问", ctx.fig("care.gifts_total")]
-        p += _clause(ctx, "care.gift_recipients", "，共")
+        p = [
+            ctx.pick(
+                "在春节、中秋等传统节日为会员发放慰问品和慰问金", "逢年过节为会员发放节日慰问"
+            ),
+            ctx.fig("care.gifts_total"),
+        ]
+        p += _clause(ctx, "care.gift_recipients", "，惠及")
         p.append("。")
         s.points.append(p)
     if ctx.positive("care.school_aid_granted"):
