@@ -194,6 +194,10 @@ def test_the_audit_committee_reports_on_last_year_and_this_half_year(school):
     reports = list(AuditReport.objects.filter(union=school).order_by("starts_on"))
     assert [r.starts_on for r in reports] == [date(TODAY.year - 1, 1, 1), date(TODAY.year, 1, 1)]
     assert all(is_auditor(r.filed_by) for r in reports)
+    from gonghui.finance.queries import statement
+
     year = Period(date(TODAY.year - 1, 1, 1), date(TODAY.year - 1, 12, 31))
-    spent = Payment.objects.filter(union=school, on__range=year.bounds).aggregate(t=Sum("amount"))
-    assert f"支出合计{spent['t'].quantize(Decimal('0.01'))}元" in reports[0].findings
+    sheet = statement(unions=[school.pk], period=year)
+    assert sheet["expenditure_total"] > 0
+    assert f"支出合计{sheet['expenditure_total']}元" in reports[0].findings
+    assert f"收入合计{sheet['income_total']}元" in reports[0].findings
