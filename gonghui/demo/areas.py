@@ -25,6 +25,7 @@ AREAS = (
     "women",
     "honors",
     "rights",
+    "audit",
 )
 
 

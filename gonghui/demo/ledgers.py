@@ -71,7 +71,6 @@ from gonghui.finance.models import (
 )
 from gonghui.members.models import Member, Status
 from gonghui.orgs.models import Group, Post, Union
-from gonghui.orgs.roles import Role
 
 CENT = Decimal("0.01")
 # Above this many members, festival gifts are given out department by department.
@@ -1640,58 +1639,6 @@ def enrol_mutual_aid(books: Books) -> None:
             )
 
 
-# Audit ----------------------------------------------------------------------------------
-
-
-def file_audit_reports(books: Books) -> None:
-    """The audit committee's head reviews each year's books early the next year
-    and last half year's in July; unions without an audit committee post file none.
-    Findings quote the year's statement, so the report agrees with the books."""
-    from gonghui.finance.queries import statement
-    from gonghui.members.services import create_portal_account
-    from gonghui.orgs.models import PostKind
-    from gonghui.orgs.services import assign_role
-    from gonghui.periods import Period
-
-    post = (
-        Post.objects.filter(union=books.union, kind=PostKind.AUDIT_HEAD)
-        .select_related("member")
-        .order_by("-term__number")
-        .first()
-    )
-    if post is None or post.member.status != Status.ACTIVE:
-        return
-    auditor = post.member
-    assign_role(user=create_portal_account(member=auditor), union=books.union, role=Role.AUDIT)
-    last, this = books.years
-    reviews = [(date(last, 1, 1), date(last, 12, 31), _day(this, 1, 20, books.rng), "年度")]
-    reviews.append((date(this, 1, 1), date(this, 6, 30), _day(this, 7, 15, books.rng), "上半年"))
-    for starts_on, ends_on, filed_on, span in reviews:
-        if not books.past(filed_on):
-            continue
-        sheet = statement(unions=[books.union.pk], period=Period(starts_on, ends_on))
-        biggest = max(sheet["expenditure"], key=lambda row: row[1])
-        finance.file_audit_report(
-            union=books.union,
-            title=f"关于{starts_on.year}年{span}工会经费收支情况的审查报告",
-            starts_on=starts_on,
-            ends_on=ends_on,
-            findings=(
-                f"经审查，{starts_on:%Y年%m月%d日}至{ends_on:%Y年%m月%d日}工会经费收入合计"
-                f"{sheet['income_total']}元，支出合计{sheet['expenditure_total']}元，"
-                f"其中{biggest[0].label}{biggest[1]}元。各项收支均有原始凭证，"
-                "会计科目使用正确，账账、账实相符；个别报销单据审批签字不全，已当场督促补正。"
-            ),
-            conclusion=(
-                "工会经费收支符合《工会会计制度》和本会预算安排，"
-                "经费使用坚持服务职工、勤俭节约的原则，未发现违规违纪问题。"
-            ),
-            filed_by=auditor,
-            filed_on=filed_on,
-            actor=books.actor,
-        )
-
-
 STEPS = (
     open_books,
     record_dues,
@@ -1705,5 +1652,4 @@ STEPS = (
     grant_school_aid,
     give_festival_gifts,
     enrol_mutual_aid,
-    file_audit_reports,
 )
