@@ -337,7 +337,8 @@ def _paid_rewards(*, union: Union, rng: random.Random, today: date, actor) -> No
             .select_related("member", "union")
             .order_by("pk")[:50]
         )
-        for opinion in rng.sample(candidates, min(PAID_REWARDS, len(candidates))):
+        chosen = rng.sample(candidates, min(PAID_REWARDS, len(candidates)))
+        for number, opinion in enumerate(chosen, start=1):
             on = min(opinion.implemented_on + timedelta(days=rng.randint(5, 30)), today)
             if on.year != year:
                 continue
@@ -347,7 +348,7 @@ def _paid_rewards(*, union: Union, rng: random.Random, today: date, actor) -> No
                     amount=str(rng.choice((200, 300, 500))),
                     on=on,
                     line=line,
-                    voucher=f"记-{year % 100:02d}{opinion.pk % 10000:04d}",
+                    voucher=f"记{year}-J{number:03d}",
                     over_budget_reason=OVER_BUDGET_REASON,
                     actor=actor,
                 )

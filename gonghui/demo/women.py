@@ -116,7 +116,7 @@ def _insurance(union, rng, year, today, women, actor) -> None:
         line=line,
         on=enrolled_on,
         payee="中国人寿保险股份有限公司",
-        voucher=f"记{year}-W{union.pk % 1000:03d}",
+        voucher=f"记{year}-W001",
         pays_for=plan,
         idempotency_key=key,
         over_budget_reason="按实际参保人数支付",
