@@ -326,13 +326,18 @@ def _request(url: str, token: str, body: dict | None = None):
 
 
 def _wait_until_up(url: str, token: str) -> None:
-    deadline = time.time() + 60
+    deadline = time.time() + 180
+    status, payload = None, b""
     while time.time() < deadline:
-        status, _payload, _t = _request(url, token)
+        status, payload, _t = _request(url, token)
         if status == 200:
             return
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s")
+        time.sleep(0.5)
+    log = Path(os.environ["GONGHUI_VAR_DIR"]) / "gunicorn.log"
+    raise RuntimeError(
+        f"gunicorn did not answer within 180 s (last: {status} {payload[:300]!r});"
+        f" its log ends: {log.read_text()[-2000:]}"
+    )
 
 
 def _pool(tasks: list, work, clients: int) -> tuple[list, float]:
