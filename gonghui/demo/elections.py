@@ -218,6 +218,7 @@ def _evaluation(*, union, rng, today, actor, members) -> None:
                 continue
             taken.add(name)
             evaluees.append((name, role))
+    ids = [pk for pk, _name in members]
     made = evaluation_services.create_evaluation(
         union=union,
         title=f"{year}年度民主评议领导班子和工会主席",
@@ -225,13 +226,10 @@ def _evaluation(*, union, rng, today, actor, members) -> None:
         opens_at=_at(date(year, 12, 15), 8),
         closes_at=_at(date(year, 12, 22), 17),
         evaluees=evaluees,
+        raters=rng.sample(ids, MAX_RATERS) if len(ids) > MAX_RATERS else None,
         actor=actor,
     )
     roll = list(EvaluationRoll.objects.filter(evaluation=made).values_list("pk", flat=True))
-    if len(roll) > MAX_RATERS:
-        keep = set(rng.sample(roll, MAX_RATERS))
-        EvaluationRoll.objects.filter(evaluation=made).exclude(pk__in=keep).delete()
-        roll = sorted(keep)
     raters = [pk for pk in roll if rng.random() < 0.92]
     people = list(Evaluee.objects.filter(evaluation=made).values_list("pk", flat=True))
     all_excellent = rng.random() < 0.4

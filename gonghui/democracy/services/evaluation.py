@@ -28,11 +28,13 @@ def create_evaluation(
     opens_at,
     closes_at,
     evaluees: list[tuple[str, str]],
+    raters=None,
     notes: str = "",
     actor=None,
 ) -> Evaluation:
-    """An evaluation of the given (name, role) people; every active member of the
-    union is on its roll."""
+    """An evaluation of the given (name, role) people. The roll is `raters` (ids of
+    active members of the union, e.g. the representatives) or, by default, every
+    active member of the union."""
     errors = {}
     title = (title or "").strip()
     if not title:
@@ -70,6 +72,8 @@ def create_evaluation(
     member_ids = Member.objects.filter(union=union, status=Status.ACTIVE).values_list(
         "pk", flat=True
     )
+    if raters is not None:
+        member_ids = member_ids.filter(pk__in=list(raters))
     EvaluationRoll.objects.bulk_create(
         [EvaluationRoll(union=union, evaluation=evaluation, member_id=m) for m in member_ids],
         batch_size=1000,

@@ -117,3 +117,24 @@ def test_the_excellent_rate_metric_counts_closed_evaluations_of_the_period():
         str(registry.value("democracy.evaluation_excellent_rate", [made.union_id], period))
         == "50.0"
     )
+
+
+def test_an_evaluation_can_be_limited_to_given_raters():
+    union = UnionFactory()
+    members = MemberFactory.create_batch(3, union=union)
+    now = timezone.now()
+
+    made = services.create_evaluation(
+        union=union,
+        title="代表评议",
+        year=2025,
+        opens_at=now,
+        closes_at=now + timedelta(hours=1),
+        evaluees=[("王明", "校长")],
+        raters=[members[0].pk, members[2].pk],
+    )
+
+    on_roll = set(
+        EvaluationRoll.objects.filter(evaluation=made).values_list("member_id", flat=True)
+    )
+    assert on_roll == {members[0].pk, members[2].pk}
