@@ -35,8 +35,8 @@ from gonghui.orgs.models import Post, PostKind, Term, Union, UnionKind
 
 SCHOOL_KINDS = {UnionKind.SCHOOL, UnionKind.KINDERGARTEN}
 # Share of the unions of a large city that held an election or an evaluation.
-ELECTION_SHARE = 0.3
-EVALUATION_SHARE = 0.5
+ELECTION_SHARE = 0.2
+EVALUATION_SHARE = 0.35
 # Raters of a large union's evaluation: a sample standing for its representatives.
 MAX_RATERS = 150
 ALPHABET = services.ALPHABET
