@@ -10,12 +10,14 @@ democracy.services.
 """
 
 from datetime import date
+from functools import wraps
 from typing import Literal
 
 import ninja
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from ninja import Path, Router, Schema
+from ninja.decorators import decorate_view
 
 from gonghui.api import errors, schemas
 from gonghui.api.access import require, viewable_unions
@@ -77,7 +79,7 @@ DecisionValue = Literal["accept", "convert", "reject"]
 # Shapes --------------------------------------------------------------------------------
 
 
-class QuorumOut(Schema):
+class CongressQuorumOut(Schema):
     total: int
     present: int
     needed: int
@@ -85,7 +87,7 @@ class QuorumOut(Schema):
     rule: str
 
 
-class ResolutionOut(Schema):
+class CongressResolutionOut(Schema):
     id: int
     title: str
     text: str
@@ -98,7 +100,7 @@ class ResolutionOut(Schema):
     basis: int
 
 
-class AgendaOut(Schema):
+class CongressAgendaOut(Schema):
     id: int
     order: int
     kind: str
@@ -106,7 +108,7 @@ class AgendaOut(Schema):
     presenter: str
 
 
-class SessionOut(Schema):
+class CongressSessionOut(Schema):
     id: int
     union: int
     congress: str
@@ -116,40 +118,40 @@ class SessionOut(Schema):
     state: str
     proposals_open_on: date | None
     proposals_close_on: date | None
-    quorum: QuorumOut
-    agenda: list[AgendaOut]
-    resolutions: list[ResolutionOut]
+    quorum: CongressQuorumOut
+    agenda: list[CongressAgendaOut]
+    resolutions: list[CongressResolutionOut]
 
 
-class SignInIn(Strict):
+class CongressSignInIn(Strict):
     representatives: list[ObjectId]
 
 
-class CheckInIn(Strict):
+class CongressCheckInIn(Strict):
     token: text(64)
 
 
-class VoteIn(Strict):
+class CongressVoteIn(Strict):
     representative: ObjectId
     choice: ChoiceValue
 
 
-class OpenVoteIn(Strict):
-    votes: list[VoteIn]
+class CongressOpenVoteIn(Strict):
+    votes: list[CongressVoteIn]
 
 
-class TallyIn(Strict):
+class CongressTallyIn(Strict):
     votes_for: int
     votes_against: int = 0
     votes_abstain: int = 0
     tellers: text(120)
 
 
-class CloseIn(Strict):
+class CongressCloseIn(Strict):
     minutes: text(20000) = ""
 
 
-class ProposalOut(Schema):
+class CongressProposalOut(Schema):
     id: int
     union: int
     session: int
@@ -167,14 +169,14 @@ class ProposalOut(Schema):
     overdue: bool
 
 
-class ProposalIn(Strict):
+class CongressProposalIn(Strict):
     title: text(200)
     reason: text(5000)
     measures: text(5000)
     category: CategoryValue = "other"
 
 
-class DecisionIn(Strict):
+class CongressDecisionIn(Strict):
     decision: DecisionValue
     lead_department: ObjectId | None = None
     helper_departments: list[ObjectId] = []
@@ -182,11 +184,11 @@ class DecisionIn(Strict):
     reason: text(300) = ""
 
 
-class ReplyIn(Strict):
+class CongressReplyIn(Strict):
     body: text(10000)
 
 
-class RateIn(Strict):
+class CongressRateIn(Strict):
     rating: RatingValue
     comment: text(300) = ""
 
@@ -233,6 +235,29 @@ def _proposal_for_member(request, pk: int) -> Proposal:
     if not (mine or handled):
         raise Http404
     return proposal
+
+
+def member_guard(view):
+    """Like api.guards.guard for steps a member takes as themself: find the proposal
+    in the path before the body is read, so a caller who may not act on it gets 404
+    rather than learning the body's shape from a 422."""
+
+    def decorator(run):
+        @wraps(run)
+        def checked(request, *args, **kwargs):
+            try:
+                _proposal_for_member(request, int(kwargs.get("proposal_id")))
+            except (TypeError, ValueError):
+                pass  # malformed: the view's own validation answers 422
+            except Http404 as exc:
+                from gonghui.api.v1 import api
+
+                return api.on_exception(request, exc)
+            return run(request, *args, **kwargs)
+
+        return checked
+
+    return decorate_view(decorator)(view)
 
 
 def _representative(request) -> Representative:
@@ -299,7 +324,7 @@ def proposal_out(p: Proposal) -> dict:
 
 
 @router.get(
-    "/congress/sessions", response={200: list[SessionOut], **ERRORS}, summary="大会会议列表"
+    "/congress/sessions", response={200: list[CongressSessionOut], **ERRORS}, summary="大会会议列表"
 )
 def list_sessions(request):
     unions = viewable_unions(request, Perm.VIEW_DEMOCRACY, NO_VIEW)
@@ -309,7 +334,7 @@ def list_sessions(request):
 
 @router.get(
     "/congress/sessions/{session_id}",
-    response={200: SessionOut, **ERRORS},
+    response={200: CongressSessionOut, **ERRORS},
     summary="会议详情：法定人数、议程和表决",
 )
 def get_session(request, session_id: int = SessionId):
@@ -317,7 +342,9 @@ def get_session(request, session_id: int = SessionId):
 
 
 @router.post(
-    "/congress/sessions/{session_id}/open", response={200: SessionOut, **ERRORS}, summary="宣布开幕"
+    "/congress/sessions/{session_id}/open",
+    response={200: CongressSessionOut, **ERRORS},
+    summary="宣布开幕",
 )
 @guard(Perm.CHANGE_DEMOCRACY, session_id=CongressSession)
 def open_session(request, session_id: int = SessionId):
@@ -327,11 +354,11 @@ def open_session(request, session_id: int = SessionId):
 
 @router.post(
     "/congress/sessions/{session_id}/sign-ins",
-    response={200: SessionOut, **ERRORS},
+    response={200: CongressSessionOut, **ERRORS},
     summary="名单签到",
 )
 @guard(Perm.CHANGE_DEMOCRACY, session_id=CongressSession)
-def sign_in(request, payload: SignInIn, session_id: int = SessionId):
+def sign_in(request, payload: CongressSignInIn, session_id: int = SessionId):
     session = _session(request, session_id, Perm.CHANGE_DEMOCRACY)
     reps = list(Representative.objects.filter(pk__in=payload.representatives))
     if len(reps) != len(set(payload.representatives)):
@@ -341,21 +368,26 @@ def sign_in(request, payload: SignInIn, session_id: int = SessionId):
 
 
 @router.post(
-    "/congress/check-ins", response={201: SessionOut, **ERRORS}, summary="代表凭会场签到码签到"
+    "/congress/check-ins",
+    response={201: CongressSessionOut, **ERRORS},
+    summary="代表凭会场签到码签到",
 )
-def check_in(request, payload: CheckInIn):
+def check_in(request, payload: CongressCheckInIn):
     attendance = services.sign_in_by_token(token=payload.token, member=_member(request))
     return ninja.Status(201, session_out(attendance.session))
 
 
 @router.post(
     "/congress/sessions/{session_id}/resolutions/{resolution_id}/open-votes",
-    response={200: SessionOut, **ERRORS},
+    response={200: CongressSessionOut, **ERRORS},
     summary="登记公开表决（逐人）",
 )
 @guard(Perm.CHANGE_DEMOCRACY, session_id=CongressSession, resolution_id=Resolution)
 def open_vote(
-    request, payload: OpenVoteIn, session_id: int = SessionId, resolution_id: int = ResolutionId
+    request,
+    payload: CongressOpenVoteIn,
+    session_id: int = SessionId,
+    resolution_id: int = ResolutionId,
 ):
     session = _session(request, session_id, Perm.CHANGE_DEMOCRACY)
     resolution = Resolution.objects.filter(session=session, pk=resolution_id).first()
@@ -380,12 +412,15 @@ def open_vote(
 
 @router.post(
     "/congress/sessions/{session_id}/resolutions/{resolution_id}/tally",
-    response={200: SessionOut, **ERRORS},
+    response={200: CongressSessionOut, **ERRORS},
     summary="登记无记名投票计票结果",
 )
 @guard(Perm.CHANGE_DEMOCRACY, session_id=CongressSession, resolution_id=Resolution)
 def secret_tally(
-    request, payload: TallyIn, session_id: int = SessionId, resolution_id: int = ResolutionId
+    request,
+    payload: CongressTallyIn,
+    session_id: int = SessionId,
+    resolution_id: int = ResolutionId,
 ):
     session = _session(request, session_id, Perm.CHANGE_DEMOCRACY)
     resolution = Resolution.objects.filter(session=session, pk=resolution_id).first()
@@ -396,10 +431,12 @@ def secret_tally(
 
 
 @router.post(
-    "/congress/sessions/{session_id}/close", response={200: SessionOut, **ERRORS}, summary="闭幕"
+    "/congress/sessions/{session_id}/close",
+    response={200: CongressSessionOut, **ERRORS},
+    summary="闭幕",
 )
 @guard(Perm.CHANGE_DEMOCRACY, session_id=CongressSession)
-def close_session(request, payload: CloseIn, session_id: int = SessionId):
+def close_session(request, payload: CongressCloseIn, session_id: int = SessionId):
     session = _session(request, session_id, Perm.CHANGE_DEMOCRACY)
     services.close_session(session=session, minutes=payload.minutes, actor=_user(request))
     return session_out(session)
@@ -407,7 +444,7 @@ def close_session(request, payload: CloseIn, session_id: int = SessionId):
 
 @router.post(
     "/congress/sessions/{session_id}/publish",
-    response={200: SessionOut, **ERRORS},
+    response={200: CongressSessionOut, **ERRORS},
     summary="公开决议和会议纪要",
 )
 @guard(Perm.CHANGE_DEMOCRACY, session_id=CongressSession)
@@ -420,7 +457,9 @@ def publish(request, session_id: int = SessionId):
 # Proposals ----------------------------------------------------------------------------
 
 
-@router.get("/congress/proposals", response={200: list[ProposalOut], **ERRORS}, summary="提案列表")
+@router.get(
+    "/congress/proposals", response={200: list[CongressProposalOut], **ERRORS}, summary="提案列表"
+)
 def list_proposals(request):
     """Staff see their unions' proposals; a representative those of their congress;
     a handler those led by their department."""
@@ -437,8 +476,10 @@ def list_proposals(request):
     return [proposal_out(p) for p in rows]
 
 
-@router.post("/congress/proposals", response={201: ProposalOut, **ERRORS}, summary="代表起草提案")
-def draft_proposal(request, payload: ProposalIn):
+@router.post(
+    "/congress/proposals", response={201: CongressProposalOut, **ERRORS}, summary="代表起草提案"
+)
+def draft_proposal(request, payload: CongressProposalIn):
     representative = _representative(request)
     session = queries.current_session(representative.congress)
     if session is None:
@@ -450,7 +491,9 @@ def draft_proposal(request, payload: ProposalIn):
 
 
 @router.get(
-    "/congress/proposals/{proposal_id}", response={200: ProposalOut, **ERRORS}, summary="提案详情"
+    "/congress/proposals/{proposal_id}",
+    response={200: CongressProposalOut, **ERRORS},
+    summary="提案详情",
 )
 def get_proposal(request, proposal_id: int = ProposalId):
     return proposal_out(_proposal_for_member(request, proposal_id))
@@ -458,7 +501,7 @@ def get_proposal(request, proposal_id: int = ProposalId):
 
 @router.post(
     "/congress/proposals/{proposal_id}/co-signatures",
-    response={200: ProposalOut, **ERRORS},
+    response={200: CongressProposalOut, **ERRORS},
     summary="附议提案",
 )
 def co_sign(request, proposal_id: int = ProposalId):
@@ -469,7 +512,7 @@ def co_sign(request, proposal_id: int = ProposalId):
 
 @router.post(
     "/congress/proposals/{proposal_id}/submit",
-    response={200: ProposalOut, **ERRORS},
+    response={200: CongressProposalOut, **ERRORS},
     summary="提交提案",
 )
 def submit(request, proposal_id: int = ProposalId):
@@ -481,11 +524,11 @@ def submit(request, proposal_id: int = ProposalId):
 
 @router.post(
     "/congress/proposals/{proposal_id}/decision",
-    response={200: ProposalOut, **ERRORS},
+    response={200: CongressProposalOut, **ERRORS},
     summary="提案审查：立案、转为意见建议或不予立案",
 )
 @guard(Perm.CHANGE_DEMOCRACY, proposal_id=Proposal)
-def decide(request, payload: DecisionIn, proposal_id: int = ProposalId):
+def decide(request, payload: CongressDecisionIn, proposal_id: int = ProposalId):
     proposal = _proposal_for_member(request, proposal_id)
     require(request, Perm.CHANGE_DEMOCRACY, proposal.union_id)
     departments = {
@@ -513,10 +556,11 @@ def decide(request, payload: DecisionIn, proposal_id: int = ProposalId):
 
 @router.post(
     "/congress/proposals/{proposal_id}/replies",
-    response={201: ProposalOut, **ERRORS},
+    response={201: CongressProposalOut, **ERRORS},
     summary="承办部门答复提案",
 )
-def reply(request, payload: ReplyIn, proposal_id: int = ProposalId):
+@member_guard
+def reply(request, payload: CongressReplyIn, proposal_id: int = ProposalId):
     proposal = _proposal_for_member(request, proposal_id)
     proposal_services.reply_to_proposal(proposal=proposal, user=_user(request), body=payload.body)
     return ninja.Status(201, proposal_out(proposal))
@@ -524,10 +568,11 @@ def reply(request, payload: ReplyIn, proposal_id: int = ProposalId):
 
 @router.post(
     "/congress/proposals/{proposal_id}/rating",
-    response={200: ProposalOut, **ERRORS},
+    response={200: CongressProposalOut, **ERRORS},
     summary="提案人评价答复",
 )
-def rate(request, payload: RateIn, proposal_id: int = ProposalId):
+@member_guard
+def rate(request, payload: CongressRateIn, proposal_id: int = ProposalId):
     proposal = _proposal_for_member(request, proposal_id)
     proposal_services.rate_reply(
         proposal=proposal, member=_member(request), rating=payload.rating, comment=payload.comment
