@@ -558,9 +558,11 @@ def finance(ctx: Context) -> Section | None:
             "规范经费管理，保障各项工作开展",
         )
     )
-    p = ["本期工会经费收入"]
-    p += [ctx.fig("finance.income_total")] if ctx.positive("finance.income_total") else ["较少"]
-    p += _clause(ctx, "finance.expenditure_total", "，支出")
+    if ctx.positive("finance.income_total"):
+        p = ["本期工会经费收入", ctx.fig("finance.income_total")]
+        p += _clause(ctx, "finance.expenditure_total", "，支出")
+    else:
+        p = ["本期工会经费支出", ctx.fig("finance.expenditure_total")]
     p += _clause(ctx, "finance.expenditure.activities", "，其中职工活动支出")
     p += _clause(ctx, "finance.budget_execution", "，预算执行率")
     p.append("。")
