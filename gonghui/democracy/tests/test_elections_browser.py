@@ -71,3 +71,19 @@ def test_the_chair_closes_and_counts_an_election_in_the_back_office(page, client
     assert "李秀英" in page.locator("#elected").inner_text()
     assert "相符" in page.locator("#check").inner_text()
     page.screenshot(path="/tmp/elections-admin-results.png", full_page=True)
+
+
+def test_the_chair_adds_candidates_until_the_margin_warning_goes(page, client):
+    e = election(seats=2, candidates=2, voters=3, kind="committee", open=False)
+    signed_in(page, client, user_with_role(e.union, Role.CHAIR))
+
+    page.goto(page.base + f"/admin/democracy/election/{e.pk}/change/")
+    assert "还需增加1名候选人" in page.locator("#margin-warning").inner_text()
+    page.screenshot(path="/tmp/elections-admin-draft.png", full_page=True)
+    page.get_by_label("候选人姓名").fill("赵强")
+    page.get_by_label("简介").fill("1988年生，本科，数学教研组长")
+    page.get_by_role("button", name="添加候选人").click()
+
+    page.get_by_text("已添加候选人：赵强").wait_for()
+    assert page.locator("#margin-warning").count() == 0
+    assert "赵强" in page.locator("#candidates").inner_text()
