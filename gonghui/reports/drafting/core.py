@@ -208,4 +208,9 @@ def names(items, limit: int = 3) -> str:
     items = [str(i) for i in items if str(i).strip()][:limit]
     if not items:
         return ""
-    return "、".join(f"“{i}”" if not i.startswith("“") else i for i in items)
+    return "、".join(quoted(i) for i in items)
+
+
+def quoted(name: str) -> str:
+    """“name”, unless the name carries quotes of its own (nested quotes read badly)."""
+    return name if "“" in name or "《" in name else f"“{name}”"

@@ -8,7 +8,7 @@ activities, results, campaigns, resolutions, elections, honours.
 
 from django.db.models import Sum
 
-from gonghui.reports.drafting.core import Context, Section, names
+from gonghui.reports.drafting.core import Context, Section, names, quoted
 
 
 def _clause(ctx: Context, key: str, *before_after) -> list:
@@ -385,28 +385,28 @@ def activities(ctx: Context) -> Section | None:
             ]
         )
     if ctx.positive("activities.results"):
-        results = [
-            _result_text(r)
-            for r in ctx.records("activities.results").select_related(
-                "activity", "group", "member"
-            )[:3]
-        ]
+        results = ctx.records("activities.results").select_related("activity", "group", "member")
         p = ["活动中评出获奖", ctx.fig("activities.results")]
-        if results:
-            p += ["，如", "；".join(results)]
-        p += _clause(ctx, "activities.prize_cost", "，奖品支出")
+        text = _results_text(results.order_by("activity__starts_at", "award_level", "pk")[:8])
+        if text:
+            p += ["。其中", text]
+        p += _clause(ctx, "activities.prize_cost", "。奖品费用共计" if text else "，奖品支出")
         p.append("。")
         s.points.append(p)
     return s
 
 
-def _result_text(result) -> str:
-    """“拔河比赛”中后勤组获一等奖 (falls back to the record's own words)."""
-    try:
-        winner = result.group or result.member
-        return f"“{result.activity.title}”中{winner}获{result.get_award_level_display()}"
-    except AttributeError:
-        return str(result)
+def _results_text(results) -> str:
+    """烹饪巧手赛中，张子获一等奖，许春芝、张花花获二等奖 — grouped by contest and award."""
+    by_activity: dict = {}
+    for r in results:
+        levels = by_activity.setdefault(str(r.activity.title), {})
+        levels.setdefault(r.get_award_level_display(), []).append(str(r.group or r.member))
+    parts = []
+    for title, levels in list(by_activity.items())[:2]:
+        winners = "，".join(f"{'、'.join(names[:3])}获{level}" for level, names in levels.items())
+        parts.append(f"{quoted(title)}中，{winners}")
+    return "；".join(parts)
 
 
 def honors(ctx: Context) -> Section | None:
