@@ -164,6 +164,7 @@ class CampaignPage(Schema):
 class CheckupOut(Schema):
     member: Ref
     done_on: date | None
+    campaign: str = ""
 
 
 class CampaignDetail(CampaignOut):

@@ -467,7 +467,7 @@ def my_records(request):
     records = services.open_own_records(member=member, user=request.auth)
     return {
         "checkups": [
-            {"member": _ref(member), "done_on": c.done_on}
+            {"member": _ref(member), "done_on": c.done_on, "campaign": c.campaign.title}
             for c in women_queries.checkups_of(member=member)
         ],
         "insurance": [enrolment_out(e) for e in women_queries.insurance_of(member=member)],

@@ -106,6 +106,8 @@ def exam(request, pk):
             "review": review,
             "is_open": found.opens_at <= now <= found.closes_at,
             "not_yet": now < found.opens_at,
+            # The key is shown once the window has closed, so it cannot be passed on.
+            "show_key": now > found.closes_at,
             "error": error,
         },
         status=400 if error else 200,

@@ -10,7 +10,7 @@ same transaction as the enrolments they pay for, so a refused payment (over
 budget without a reason, a closed year) enrols nobody.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,6 +38,7 @@ from gonghui.women.models import (
 CENT = Decimal("0.01")
 COMMITTEE_KINDS = (PostKind.WOMEN_HEAD, PostKind.WOMEN_MEMBER)
 NOT_ALLOWED = "四期保护记录仅限女职工委员会委员和本人查看，您没有查看权限"
+_YEAR = timedelta(days=366)
 
 
 def _raise(errors: dict) -> None:
@@ -198,9 +199,6 @@ def record_protection(
         created_by=actor,
         **texts,
     )
-
-
-_YEAR = date(2001, 1, 1) - date(2000, 1, 1)
 
 
 @transaction.atomic

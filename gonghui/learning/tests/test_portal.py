@@ -87,3 +87,10 @@ def test_my_record_lists_my_trainings(client):
         attendees=[member],
     )
     assert "工会法学习" in client.get("/learning/record/").content.decode()
+
+
+def test_the_answer_key_is_not_shown_while_the_exam_is_still_open(client):
+    member = member_client(client)
+    paper = exam(member.union)
+    page = client.post(f"/learning/exams/{paper.pk}/", {}, follow=True).content.decode()
+    assert "· 正确答案" not in page and "考试结束后公布正确答案" in page
