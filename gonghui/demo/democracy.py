@@ -60,7 +60,7 @@ MANAGER_SHARE = 0.15
 SCHOOL_RATE = (0.8, 1.3)
 ENTERPRISE_RATE = (0.35, 0.5)
 MAX_PROPOSALS = 150
-CITY_MAX_PROPOSALS = 8
+CITY_MAX_PROPOSALS = 3
 
 MANAGER_WORDS = ("校长", "主任", "科长", "部长", "书记", "总监")
 TECHNICAL_WORDS = ("工程师", "技术员", "会计", "校医", "网络管理员", "成本核算")
@@ -68,8 +68,9 @@ OTHER_WORDS = ("专员", "秘书", "内勤", "出纳", "策划")
 
 SCHOOL_PLACES = ["学校报告厅", "学术报告厅", "综合楼多功能厅"]
 ENTERPRISE_PLACES = ["公司职工活动中心大礼堂", "公司行政楼一楼会议中心", "职工培训中心报告厅"]
+# Departments an enterprise proposal may be about (workshops, not offices).
+PRODUCTION_WORDS = ("厂", "车间", "仓储", "物流", "质量", "设备", "后勤")
 SCHOOL_WHERE = ["教学楼", "实验楼", "综合楼", "幼儿部", "行政楼", "体育馆"]
-TELLERS = "监票人、计票人由大会选举产生"
 
 # (category, title, reason, measures, lead department keywords, what the reply says)
 SCHOOL_THEMES = [
@@ -337,7 +338,7 @@ ENTERPRISE_THEMES = [
         "{where}部分工序重复搬运，生产节拍不平衡。",
         "重新布置工位，减少中间搬运环节。",
         ("工程技术",),
-        "工程技术部已会同{where}完成工位重新布置，减少两道搬运工序",
+        "已会同{where}完成工位重新布置，减少两道搬运工序",
     ),
     (
         ProposalCategory.LIVING,
@@ -468,7 +469,7 @@ def _representatives(union, congress, members, rng, elected_on, school) -> list[
         rng.shuffle(pool)
         picked: list[dict] = []
         for _ in range(seats[gid]):
-            want_woman = rng.random() < min(0.95, women_share + 0.12)
+            want_woman = rng.random() < min(0.95, women_share + 0.04)
             candidates = [m for m in pool if (m["gender"] == Gender.FEMALE) == want_woman] or pool
             candidates = [
                 m
@@ -688,7 +689,7 @@ def _session(congress, number, day, reps, rng, today, actor, school) -> Congress
                 votes_for=cast - against - abstain,
                 votes_against=against,
                 votes_abstain=abstain,
-                tellers=TELLERS,
+                tellers="、".join(r.member.name for r in rng.sample(present, 2)),
                 actor=actor,
                 now=when,
             )
@@ -712,57 +713,67 @@ def _session(congress, number, day, reps, rng, today, actor, school) -> Congress
 # Proposals --------------------------------------------------------------------------------
 
 
-def _handlers(union, rng, reps) -> dict[int, object]:
-    """One handler (承办人) per department: a member of it with a portal account
-    holding Role.HANDLER; representatives are not picked while others remain."""
-    rep_members = {r.member_id for r in reps}
-    handlers = {}
-    for department in Department.objects.filter(union=union).order_by("name"):
-        staff = list(
-            Member.objects.filter(union=union, department=department, status=Status.ACTIVE)
+class Handlers:
+    """The union's departments with staff, and one handler (承办人) each: a
+    member of the department with a portal account holding Role.HANDLER,
+    appointed when a proposal is first led by it; representatives are not
+    picked while others remain."""
+
+    def __init__(self, union, rng, reps):
+        self.union, self.rng = union, rng
+        self.rep_members = {r.member_id for r in reps}
+        self.staff = (
+            Member.objects.filter(union=union, status=Status.ACTIVE)
             .exclude(phone_digest="")
             .order_by("pk")
         )
-        if not staff:
-            continue
-        free = [m for m in staff if m.user_id is None and m.pk not in rep_members]
-        member = rng.choice(free or staff)
-        user = create_portal_account(member=member)
-        assign_role(user=user, union=union, role=Role.HANDLER)
-        handlers[department.pk] = (department, user)
-    return handlers
+        staffed = set(
+            self.staff.filter(department__isnull=False).values_list("department_id", flat=True)
+        )
+        self.departments = [
+            d for d in Department.objects.filter(union=union).order_by("name") if d.pk in staffed
+        ]
+        self.users = {}
+
+    def user(self, department):
+        if department.pk not in self.users:
+            staff = list(self.staff.filter(department=department))
+            free = [m for m in staff if m.user_id is None and m.pk not in self.rep_members]
+            user = create_portal_account(member=self.rng.choice(free or staff))
+            assign_role(user=user, union=self.union, role=Role.HANDLER)
+            self.users[department.pk] = user
+        return self.users[department.pk]
 
 
 def _lead(keywords, handlers, rng):
-    matches = [dept for dept, _user in handlers.values() if any(k in dept.name for k in keywords)]
-    if matches:
-        return sorted(matches, key=lambda d: d.name)[0]
-    return rng.choice(sorted((d for d, _u in handlers.values()), key=lambda d: d.name))
+    matches = [d for d in handlers.departments if any(k in d.name for k in keywords)]
+    return matches[0] if matches else rng.choice(handlers.departments)
 
 
 def _proposals(union, congress, sessions, reps, rng, today, actor, school) -> None:
-    handlers = _handlers(union, rng, reps)
-    if not handlers:
+    handlers = Handlers(union, rng, reps)
+    if not handlers.departments:
         return
     themes = SCHOOL_THEMES if school else ENTERPRISE_THEMES
     if school:
         wheres = SCHOOL_WHERE
     else:
-        wheres = sorted(
-            n for n in Department.objects.filter(union=union).values_list("name", flat=True)
-        )
+        names = sorted(Department.objects.filter(union=union).values_list("name", flat=True))
+        wheres = [n for n in names if any(w in n for w in PRODUCTION_WORDS)] or names
     rate = SCHOOL_RATE if school else ENTERPRISE_RATE
     cap = MAX_PROPOSALS if _headline(union) else CITY_MAX_PROPOSALS
     for session in sessions:
+        # This year's first accepted proposal, and a few others, are still owed a reply.
+        owed = {"left": int(session is sessions[-1] and session.date.year == today.year)}
         on_duty = [r for r in reps if r.elected_on <= session.date]
-        count = max(3, min(cap, round(len(on_duty) * rng.uniform(*rate))))
+        count = max(1, min(cap, round(len(on_duty) * rng.uniform(*rate))))
         combos = [(t, w) for t in themes for w in (wheres if "{where}" in t[1] else [""])]
         picked = rng.sample(combos, min(count, len(combos)))
         for theme, where in picked:
-            _proposal(session, theme, where, on_duty, handlers, rng, today, actor)
+            _proposal(session, theme, where, on_duty, handlers, rng, today, actor, owed)
 
 
-def _proposal(session, theme, where, reps, handlers, rng, today, actor) -> None:
+def _proposal(session, theme, where, reps, handlers, rng, today, actor, owed) -> None:
     category, title, reason, measures, keywords, answer = theme
     congress = session.congress
     proposer = rng.choice(reps)
@@ -781,7 +792,9 @@ def _proposal(session, theme, where, reps, handlers, rng, today, actor) -> None:
     for r in signers:
         proposal_services.co_sign(proposal=proposal, representative=r)
     proposal_services.submit_proposal(proposal=proposal, member=proposer.member, today=submitted_on)
-    Proposal.objects.filter(pk=proposal.pk).update(created_at=_at(drafted_on, 16))
+    # decide_proposal saves the whole row, so the instance carries the date too.
+    proposal.created_at = _at(drafted_on, 16)
+    Proposal.objects.filter(pk=proposal.pk).update(created_at=proposal.created_at)
     CoSignature.objects.filter(proposal=proposal).update(
         at=_at(drafted_on + timedelta(days=rng.randint(0, (submitted_on - drafted_on).days)), 12)
     )
@@ -802,7 +815,7 @@ def _proposal(session, theme, where, reps, handlers, rng, today, actor) -> None:
         _convert(proposal, decided_on, handlers, theme, where, rng, today, actor)
         return
     lead = _lead(keywords, handlers, rng)
-    others = sorted((d for d, _u in handlers.values() if d != lead), key=lambda d: d.name)
+    others = [d for d in handlers.departments if d != lead]
     helpers = rng.sample(others, 1) if others and rng.random() < 0.3 else []
     deadline = decided_on + timedelta(days=rng.choice((30, 45, 60, 90)))
     proposal_services.decide_proposal(
@@ -814,10 +827,11 @@ def _proposal(session, theme, where, reps, handlers, rng, today, actor) -> None:
         actor=actor,
         today=decided_on,
     )
-    handler = handlers[lead.pk][1]
-    # About one in fifteen is left unanswered past its deadline (overdue);
-    # most are answered in time, a few late.
-    if rng.random() < 0.07:
+    handler = handlers.user(lead)
+    # About one in fifteen is left unanswered (overdue once its deadline
+    # passes); most are answered in time, a few late.
+    if owed["left"] or rng.random() < 0.07:
+        owed["left"] = 0
         return
     late = rng.random() < 0.1
     replied_on = (

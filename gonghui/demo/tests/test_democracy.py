@@ -74,6 +74,7 @@ def test_the_schools_proposals_reach_every_state_with_replies_and_ratings(school
     for p in proposals:
         assert p.co_signatures.count() >= p.session.congress.co_signers_min
         assert p.session.proposals_open_on <= p.submitted_on <= p.session.proposals_close_on
+        assert p.created_at.date() <= p.submitted_on
         if p.state == ProposalState.REJECTED:
             assert p.decision_reason
     replies = ProposalReply.objects.filter(union=school)
@@ -97,3 +98,4 @@ def test_the_proposal_metrics_are_non_zero_and_add_up(school):
         assert 0 < value("proposals_replied_on_time") <= value("proposals_replied")
         assert 0 < value("proposals_satisfied") <= value("proposals_completed")
         assert value("resolutions_passed") > 0 and value("sessions_held") == 1
+    assert registry.value("democracy.proposals_overdue", [school.pk], YEARS[1]) > 0
