@@ -223,3 +223,15 @@ def test_the_post_page_shows_the_read_rate(client):
     services.record_read(post=item, member=reader)
     page = client.get(f"/admin/disclosure/post/{item.pk}/change/").content.decode()
     assert "阅读 1 / 2 人（50.0%）" in page
+
+
+def test_the_read_list_of_one_post_names_its_readers(client):
+    union = UnionFactory()
+    client.force_login(staff(union))
+    item, other = post(union), post(union, title="另一项")
+    services.record_read(post=item, member=MemberFactory(union=union, name="赵敏"))
+    services.record_read(post=other, member=MemberFactory(union=union, name="刘洋"))
+    response = client.get(f"/admin/disclosure/read/?post__id__exact={item.pk}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "赵敏" in page and "刘洋" not in page
