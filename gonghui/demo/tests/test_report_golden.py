@@ -51,8 +51,9 @@ def shape(d) -> dict:
 def test_the_school_report_keeps_its_figures_and_structure(school, kind):
     got = shape(draft(union=school, period=PERIODS[kind], kind=kind))
     path = GOLDEN / f"school_{kind}.json"
-    if os.environ.get("GONGHUI_UPDATE_GOLDEN") or not path.exists():
+    if os.environ.get("GONGHUI_UPDATE_GOLDEN"):
         path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n")
+    assert path.exists(), f"缺少 {path.name}：用 GONGHUI_UPDATE_GOLDEN=1 生成"
     assert got == json.loads(path.read_text()), (
         f"{kind} 报告的数字或结构变了；确认无误后用 GONGHUI_UPDATE_GOLDEN=1 重写 {path.name}"
     )
