@@ -8,10 +8,13 @@ scoped managers, so another union's ids answer 404. A ballot endpoint returns
 the receipt once and nothing about who voted; results list receipts sorted.
 """
 
+from functools import wraps
+
 import ninja
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from ninja import Path, Query, Router
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from gonghui.api import errors, schemas
@@ -29,6 +32,7 @@ from gonghui.democracy.services import evaluation as evaluation_services
 from gonghui.members.models import Member
 from gonghui.orgs.models import Group
 from gonghui.orgs.roles import Perm
+from gonghui.tenancy import request_user
 
 router = Router(tags=["选举与民主评议"])
 
@@ -171,6 +175,32 @@ def _members_election(request, pk: int) -> tuple[Member, Election]:
     if election is None:
         raise Http404
     return member, election
+
+
+def voter_only(model):
+    """Refuse a member's write on `model` (Election or Evaluation, id in the path)
+    before the body is read, unless the caller is a member of its union: another
+    union's, or a staff account's call, is 404 like the view itself would answer."""
+
+    def decorator(run):
+        @wraps(run)
+        def checked(request, *args, **kwargs):
+            user = request_user(request)
+            if user is not None and user.is_authenticated:
+                member = Member.objects.filter(user=user).only("union_id").first()
+                name = "election_id" if model is Election else "evaluation_id"
+                found = member is not None and (
+                    model.objects.filter(pk=kwargs.get(name), union_id=member.union_id).exists()
+                )
+                if not found:
+                    from gonghui.api.v1 import api
+
+                    return api.on_exception(request, Http404())
+            return run(request, *args, **kwargs)
+
+        return checked
+
+    return decorate_view(decorator)
 
 
 def _choices(payload) -> dict:
@@ -415,6 +445,7 @@ def ballot_paper(request, election_id: int = ElectionId):
     response={201: shapes.ReceiptOut, **ERRORS},
     summary="网上投票（返回回执码，只返回这一次）",
 )
+@voter_only(Election)
 def cast(request, payload: shapes.BallotIn, election_id: int = ElectionId):
     member, election = _members_election(request, election_id)
     ballot = services.cast_ballot(election=election, member=member, choices=_choices(payload))
@@ -553,6 +584,7 @@ def publish_evaluation(request, evaluation_id: int = EvaluationId):
     response={201: shapes.SheetOut, **ERRORS},
     summary="会员提交评议表（不记录评议人）",
 )
+@voter_only(Evaluation)
 def submit_sheet(request, payload: shapes.SheetIn, evaluation_id: int = EvaluationId):
     member = _member(request)
     evaluation = Evaluation.objects.filter(pk=evaluation_id, union_id=member.union_id).first()

@@ -154,3 +154,12 @@ def test_an_evaluation_runs_through_the_api():
         "count": 1,
         "percent": "100.0",
     }
+
+
+def test_a_staff_account_that_is_no_member_is_refused_before_its_ballot_is_read():
+    e = election()
+    chair = token_for(user_with_role(e.union, Role.CHAIR))
+
+    refused = call("post", f"democracy/elections/{e.pk}/ballot", chair, {"unexpected": 1})
+
+    assert refused.status_code == 404
