@@ -8,3 +8,17 @@ class DemocracyConfig(AppConfig):
 
     def ready(self):
         from gonghui.democracy import queries  # noqa: F401  registers metrics
+        from gonghui.orgs.history import keep_history
+
+        keep_history(
+            self.label,
+            leave_out=(
+                "RollEntry",
+                "Ballot",
+                "VotingCode",
+                "TellerEntry",
+                "EvaluationRoll",
+                "EvaluationSheet",
+                "SessionToken",
+            ),
+        )

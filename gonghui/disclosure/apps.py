@@ -8,3 +8,6 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from gonghui.disclosure import queries  # noqa: F401  registers metrics
+        from gonghui.orgs.history import keep_history
+
+        keep_history(self.label)

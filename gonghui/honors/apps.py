@@ -8,3 +8,6 @@ class HonorsConfig(AppConfig):
 
     def ready(self):
         from gonghui.honors import queries  # noqa: F401  registers metrics
+        from gonghui.orgs.history import keep_history
+
+        keep_history(self.label)

@@ -8,3 +8,6 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         from gonghui.learning import queries  # noqa: F401  registers metrics
+        from gonghui.orgs.history import keep_history
+
+        keep_history(self.label)
