@@ -67,7 +67,9 @@ def _varied_ledger(seed: int):
         if left is None and rng.random() < 0.3:
             start = date(2024, rng.randrange(6, 13), 1)
             end = date(2025, rng.randrange(1, 13), 1) if rng.random() < 0.5 else None
-            services.exempt_from_dues(member=member, starts_on=start, ends_on=end, reason="长期病休")
+            services.exempt_from_dues(
+                member=member, starts_on=start, ends_on=end, reason="长期病休"
+            )
     book = dues.DuesBook.load(unions=[union.pk])
     for member in members:
         for month, amount in book.owed_months(member, date(2024, 1, 1), date(2025, 12, 1)):
