@@ -38,12 +38,14 @@ class Fig:
     def text(self) -> str:
         return f"{number_text(self.value)}{self.unit}"
 
+    counted: int | None = None  # the record count when already known (a count metric's value)
+
     def records(self) -> int:
         """How many records stand behind the figure (for a ratio, the numerator's)."""
-        metric = registry.get(self.key)
-        if not metric.is_ratio and not metric.sum_field:
-            return int(self.value)
-        return metric.records_for([self.union_id], self.period).count()
+        if self.counted is None:
+            metric = registry.get(self.key)
+            self.counted = metric.records_for([self.union_id], self.period).count()
+        return self.counted
 
     def json_value(self):
         if isinstance(self.value, int):
@@ -157,10 +159,20 @@ class Context:
                 value=value,
                 period=period,
                 union_id=self.union.id,
+                counted=self._counted(metric, value, period),
             )
             self._figs[cache_key] = f
             self.figures.append(f)
         return self._figs[cache_key]
+
+    def _counted(self, metric, value, period: Period) -> int | None:
+        """A count metric's value is its record count; a ratio's, its numerator's."""
+        if metric.is_ratio:
+            numerator = registry.get(metric.numerator)
+            if numerator.is_ratio or numerator.sum_field:
+                return None
+            return int(self.value(metric.numerator, period))
+        return None if metric.sum_field else int(value)
 
     def positive(self, key: str, period: Period | None = None) -> bool:
         v = self.value(key, period)
