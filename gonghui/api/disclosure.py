@@ -15,7 +15,7 @@ from ninja import Path, Query, Router
 from gonghui.api import errors, schemas
 from gonghui.api import schemas_disclosure as shapes
 from gonghui.api.access import require, union_for_write, viewable_unions
-from gonghui.api.guards import guard
+from gonghui.api.guards import guard, own_guard
 from gonghui.api.queries_finance import page
 from gonghui.disclosure import queries, services
 from gonghui.disclosure.models import Feedback, Post, Read
@@ -335,6 +335,7 @@ def my_post(request, post_id: int = PostId):
     response={201: shapes.MyQuestionOut, **ERRORS},
     summary="对公开事项提问或反馈意见（会员本人）",
 )
+@own_guard(lambda request, post_id, **_: _my_post(_me(request), int(post_id)))
 def ask(request, payload: shapes.AskIn, post_id: int = PostId):
     member = _me(request)
     post = _my_post(member, post_id)

@@ -19,7 +19,7 @@ from gonghui.api import access, errors, schemas
 from gonghui.api import queries_learning as queries
 from gonghui.api import schemas_learning as shapes
 from gonghui.api.access import require, union_for_write, viewable_unions
-from gonghui.api.guards import guard
+from gonghui.api.guards import guard, own_guard
 from gonghui.learning import queries as learning_queries
 from gonghui.learning import services
 from gonghui.learning.models import (
@@ -510,16 +510,23 @@ def my_paper(request, exam_id: int = ExamId):
     }
 
 
+def _my_exam(request, pk: int) -> Exam:
+    """An exam of the calling member's own union, else 404."""
+    exam = Exam.objects.filter(pk=pk, union_id=_me(request).union_id).first()
+    if exam is None:
+        raise Http404
+    return exam
+
+
 @router.post(
     "/learning/me/exams/{exam_id}/attempt",
     response={201: shapes.AttemptOut, **ERRORS},
     summary="交卷（每人一次，须在考试时间内；由服务器评分）",
 )
+@own_guard(lambda request, exam_id, **_: _my_exam(request, int(exam_id)))
 def take_exam(request, payload: shapes.AnswersIn, exam_id: int = ExamId):
     member = _me(request)
-    exam = Exam.objects.filter(pk=exam_id, union_id=member.union_id).first()
-    if exam is None:
-        raise Http404
+    exam = _my_exam(request, exam_id)
     attempt = services.take_exam(exam=exam, member=member, answers=payload.answers)
     return ninja.Status(201, attempt_out(attempt))
 

@@ -17,7 +17,7 @@ from ninja import Path, Query, Router
 from gonghui.api import errors, schemas
 from gonghui.api import schemas_voice as shapes
 from gonghui.api.access import require, viewable_unions
-from gonghui.api.guards import guard
+from gonghui.api.guards import guard, own_guard
 from gonghui.api.queries_finance import page
 from gonghui.api.schemas_finance import money_text
 from gonghui.finance.models import BudgetLine
@@ -347,16 +347,23 @@ def my_handling(request, filters: Query[shapes.Page]):
     return {"items": [opinion_out(o) for o in found], "next_cursor": next_cursor}
 
 
+def _assigned(request, pk: int):
+    """An opinion assigned to the calling handler (or their department), else 404."""
+    found = queries.assigned_to(_me(request)).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 @router.post(
     "/voice/my/handling/{opinion_id}/implement",
     response={200: shapes.OpinionOut, **ERRORS},
     summary="承办人登记落实（承办人本人）",
 )
+@own_guard(lambda request, opinion_id, **_: _assigned(request, int(opinion_id)))
 def implement_mine(request, payload: shapes.ImplementIn, opinion_id: int = OpinionId):
     member = _me(request)
-    found = queries.assigned_to(member).filter(pk=opinion_id).first()
-    if found is None:
-        raise Http404
+    found = _assigned(request, opinion_id)
     services.implement_by_handler(
         opinion=found, member=member, on=payload.on, implementation=payload.implementation
     )
