@@ -214,6 +214,8 @@ def main(argv: list[str]) -> int:
 
         connections.close_all()
     total = time.perf_counter() - started
+    if argv and RESULTS.exists():  # a subset updates its entries and keeps the others
+        results = {**json.loads(RESULTS.read_text()), **results}
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     print(_table(results))
     print(f"database: {engine}; total {total:.0f} s; results in {RESULTS}")
