@@ -3,7 +3,6 @@ holds disclosure.view; every write needs disclosure.change and goes through
 disclosure.services via the pages in views.py."""
 
 from django.contrib import admin
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,51 +14,18 @@ from unfold.decorators import action
 from gonghui.attachments.admin import AttachmentsMixin
 from gonghui.disclosure import queries, views
 from gonghui.disclosure.models import Feedback, Post, Read
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 
 
-class DisclosureAccess:
+class DisclosureAccess(AreaAccess):
     """Access from request.access, in the record's own union; others are 404."""
 
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(union__in=self._unions(request, Perm.VIEW_DISCLOSURE))
-        )
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, Perm.VIEW_DISCLOSURE))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.VIEW_DISCLOSURE))
-        return request.access.can(Perm.VIEW_DISCLOSURE, obj.union_id)
+    view_perm = Perm.VIEW_DISCLOSURE
+    change_perm = Perm.CHANGE_DISCLOSURE
 
     def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def _changeable(self, request, object_id):
-        obj = self.get_object(request, object_id)
-        if not request.access.can(Perm.CHANGE_DISCLOSURE, obj.union_id):
-            raise Http404("没有找到该记录")
-        return obj
+        return False  # added through the area's own workflow pages
 
 
 class FeedbackInline(TabularInline):

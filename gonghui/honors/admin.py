@@ -4,7 +4,6 @@ publication in views.py, the committee's decisions as list actions)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -22,42 +21,18 @@ from gonghui.honors.models import (
     ModelWorker,
     Nomination,
 )
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 
 
-class HonorsAccess:
+class HonorsAccess(AreaAccess):
     """Access from request.access, in the record's own union; others are 404."""
 
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        return rows.filter(union__in=self._unions(request, Perm.VIEW_HONORS))
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, Perm.VIEW_HONORS))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.VIEW_HONORS))
-        return request.access.can(Perm.VIEW_HONORS, obj.union_id)
+    view_perm = Perm.VIEW_HONORS
+    change_perm = Perm.CHANGE_HONORS
 
     def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # added through the area's own workflow pages
 
     def has_decide_permission(self, request):
         return bool(self._unions(request, Perm.CHANGE_HONORS))

@@ -4,7 +4,6 @@ views.py. Records are not edited in place."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
@@ -22,47 +21,19 @@ from gonghui.learning.models import (
     SkillResult,
     TrainingSession,
 )
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 
 
-class LearningAccess:
+class LearningAccess(AreaAccess):
     """Access from request.access, in the record's own union; others are 404."""
 
-    add = None  # the view that adds through the service
-
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(union__in=self._unions(request, Perm.VIEW_LEARNING))
-        )
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, Perm.VIEW_LEARNING))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.VIEW_LEARNING))
-        return request.access.can(Perm.VIEW_LEARNING, obj.union_id)
+    view_perm = Perm.VIEW_LEARNING
+    change_perm = Perm.CHANGE_LEARNING
+    add = None  # the view that adds through the service; None: no add page
 
     def has_add_permission(self, request, *args):
-        return self.add is not None and bool(self._unions(request, Perm.CHANGE_LEARNING))
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return self.add is not None and super().has_add_permission(request)
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

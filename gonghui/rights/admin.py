@@ -4,10 +4,10 @@ consultations, supervision) goes through rights.services via the API; the
 lists flag contracts due for renewal and cases past the 15-day limit."""
 
 from django.contrib import admin
-from django.http import Http404
 from django.utils import timezone
 from unfold.admin import ModelAdmin, TabularInline
 
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 from gonghui.rights.models import (
     Consultation,
@@ -22,36 +22,11 @@ from gonghui.rights.models import (
 from gonghui.rights.queries import EXPIRY_ALERT_DAYS
 
 
-class RightsAccess:
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        return rows.filter(union__in=self._unions(request, Perm.VIEW_RIGHTS))
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, Perm.VIEW_RIGHTS))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.VIEW_RIGHTS))
-        return request.access.can(Perm.VIEW_RIGHTS, obj.union_id)
+class RightsAccess(AreaAccess):
+    view_perm = Perm.VIEW_RIGHTS
+    change_perm = Perm.CHANGE_RIGHTS
 
     def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

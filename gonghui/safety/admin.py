@@ -11,6 +11,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
 
 from gonghui.attachments.admin import AttachmentsMixin
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 from gonghui.safety import draw as drawing
 from gonghui.safety import queries, views
@@ -27,40 +28,11 @@ from gonghui.safety.models import (
 )
 
 
-class SafetyAccess:
+class SafetyAccess(AreaAccess):
     """Access from request.access, in the record's own union; others are 404."""
 
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).filter(union__in=self._unions(request, Perm.VIEW_SAFETY))
-        )
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, Perm.VIEW_SAFETY))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.VIEW_SAFETY))
-        return request.access.can(Perm.VIEW_SAFETY, obj.union_id)
-
-    def has_add_permission(self, request, *args):
-        return bool(self._unions(request, Perm.CHANGE_SAFETY))
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_perm = Perm.VIEW_SAFETY
+    change_perm = Perm.CHANGE_SAFETY
 
     def _changeable(self, request, object_id, perm=Perm.CHANGE_SAFETY):
         obj = self.get_object(request, object_id)

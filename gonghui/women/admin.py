@@ -6,12 +6,12 @@ them masked: the full record is opened through a logged step."""
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from unfold.admin import ModelAdmin
 
 from gonghui.finance.queries import payments_for
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 from gonghui.women import views
 from gonghui.women.models import (
@@ -25,40 +25,13 @@ from gonghui.women.models import (
 ENCRYPTED = ("period", "arrangements", "items", "notes")
 
 
-class WomenAccess:
+class WomenAccess(AreaAccess):
     view_perm = Perm.VIEW_WOMEN
     change_perm = Perm.CHANGE_WOMEN
-    add = None
-
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(union__in=self._unions(request, self.view_perm))
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, self.view_perm))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, self.view_perm))
-        return request.access.can(self.view_perm, obj.union_id)
+    add = None  # the view that adds through the service; None: no add page
 
     def has_add_permission(self, request, *args):
-        return self.add is not None and bool(self._unions(request, self.change_perm))
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return self.add is not None and super().has_add_permission(request)
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

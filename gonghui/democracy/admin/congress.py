@@ -5,7 +5,7 @@ quorum, votes, publication) is the custom page in congress_views.py."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -21,45 +21,15 @@ from gonghui.democracy.models import (
 )
 from gonghui.democracy.queries import congress as queries
 from gonghui.democracy.services import congress as services
+from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
 
 
-class DemocracyAccess:
+class DemocracyAccess(AreaAccess):
     """Access from request.access, in the record's own union; others are 404."""
 
-    def _unions(self, request, perm):
-        access = getattr(request, "access", None)
-        return access.unions_with(perm) if access is not None else []
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(union__in=self._unions(request, Perm.VIEW_DEMOCRACY))
-        )
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("没有找到该记录")
-        return obj
-
-    def has_module_permission(self, request):
-        return bool(self._unions(request, Perm.VIEW_DEMOCRACY))
-
-    def has_view_permission(self, request, obj=None):
-        if obj is None:
-            return bool(self._unions(request, Perm.VIEW_DEMOCRACY))
-        return request.access.can(Perm.VIEW_DEMOCRACY, obj.union_id)
-
-    def has_add_permission(self, request, *args):
-        return bool(self._unions(request, Perm.CHANGE_DEMOCRACY))
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_perm = Perm.VIEW_DEMOCRACY
+    change_perm = Perm.CHANGE_DEMOCRACY
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
