@@ -74,6 +74,8 @@ def test_an_over_budget_payment_asks_for_a_reason_on_the_form(page):
     page.fill("input[name=payee]", "市体育中心")
     page.fill("input[name=voucher]", "记-2025-061")
     page.click("#finance-form button[type=submit]")
+    # The form comes back with the message; wait for it, not for a busy machine.
+    page.get_by_text("请填写超预算理由").first.wait_for()
     shot(page, "over_budget")
     assert "请填写超预算理由" in page.content()
     assert Payment.objects.count() == 0
