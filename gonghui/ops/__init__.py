@@ -1,0 +1,1 @@
+"""Operations: encrypted, verified backups of the database and uploads, and restore."""
