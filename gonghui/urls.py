@@ -28,5 +28,6 @@ urlpatterns = [
     path("learning/", include("gonghui.learning.portal_urls")),
     path("honors/", include("gonghui.honors.portal_urls")),
     path("rights/", include("gonghui.rights.portal_urls")),
+    path("newsletter/", include("gonghui.reports.newsletter_portal")),
     path("", include("gonghui.portal.urls")),
 ]

@@ -12,6 +12,7 @@ from gonghui.api.finance import router as finance_router
 from gonghui.api.honors import router as honors_router
 from gonghui.api.learning import router as learning_router
 from gonghui.api.members import router as members_router
+from gonghui.api.newsletter import router as newsletter_router
 from gonghui.api.orgs import router as orgs_router
 from gonghui.api.reports import router as reports_router
 from gonghui.api.rights import router as rights_router
@@ -47,3 +48,4 @@ api.add_router("", learning_router)
 api.add_router("", honors_router)
 api.add_router("", rights_router)
 api.add_router("", reports_router)
+api.add_router("", newsletter_router)

@@ -190,3 +190,121 @@ class ReportFigure(ScopedModel):
 
     def __str__(self):
         return f"{self.label} {self.value}{self.unit}"
+
+
+# Newsletters (工会简报) ------------------------------------------------------------
+
+
+class NewsletterState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+
+
+class Newsletter(ScopedModel):
+    """A union's monthly newsletter: a lead and the month's notable records as items."""
+
+    month = models.DateField("月份", help_text="该月的第一天")
+    number = models.PositiveIntegerField("期号")
+    title = models.CharField("标题", max_length=120)
+    lead = models.TextField("导语（HTML）", blank=True)
+    state = models.CharField(
+        "状态", max_length=20, choices=NewsletterState.choices, default=NewsletterState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    edited_at = models.DateTimeField("最后修改时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "工会简报"
+        verbose_name_plural = "工会简报"
+        ordering = ["-month", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "month"], name="one_newsletter_a_month"),
+            models.UniqueConstraint(fields=["union", "number"], name="one_newsletter_number"),
+        ]
+
+    def __str__(self):
+        return f"第{self.number}期 {self.title}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == NewsletterState.PUBLISHED
+
+    @property
+    def month_label(self) -> str:
+        return f"{self.month.year}年{self.month.month}月"
+
+
+class NewsletterItem(ScopedModel):
+    """One notable record (or a few of one kind) of the month: a headline and a paragraph."""
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveIntegerField("序号", default=0)
+    area = models.CharField("工作领域", max_length=20, blank=True)
+    headline = models.CharField("标题", max_length=120)
+    body = models.TextField("正文（HTML）")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    edited_at = models.DateTimeField("最后修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "简报条目"
+        verbose_name_plural = "简报条目"
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.headline
+
+
+class NewsletterPhoto(ScopedModel):
+    """A photo kept beside one of the item's records, shown with the item."""
+
+    item = models.ForeignKey(NewsletterItem, on_delete=models.CASCADE, related_name="photos")
+    attachment = models.ForeignKey(
+        "attachments.Attachment", on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField("图片说明", max_length=120, blank=True)
+    order = models.PositiveIntegerField("序号", default=0)
+
+    class Meta:
+        verbose_name = "简报图片"
+        verbose_name_plural = "简报图片"
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.caption or f"图片{self.pk}"
+
+
+class NewsletterFigure(ScopedModel):
+    """One figure as generated, like ReportFigure, so later changes can be flagged."""
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="figures")
+    ref = models.CharField("编号", max_length=10)
+    metric_key = models.CharField("指标", max_length=120)
+    label = models.CharField("名称", max_length=120)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期")
+    value = models.DecimalField("生成时的值", max_digits=16, decimal_places=2)
+    records = models.PositiveIntegerField("生成时的记录数")
+
+    class Meta:
+        verbose_name = "简报数字"
+        verbose_name_plural = "简报数字"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["newsletter", "ref"], name="one_newsletter_figure_ref")
+        ]
+
+    def __str__(self):
+        return f"{self.label} {self.value}{self.unit}"

@@ -12,5 +12,6 @@ SECTION = {
     "items": [
         area_item("工作计划", "flag", "reports:plans", Perm.VIEW_DASHBOARD),
         area_item("工作总结", "summarize", "reports:summaries", Perm.VIEW_DASHBOARD),
+        area_item("工会简报", "newspaper", "reports:newsletters", Perm.VIEW_DASHBOARD),
     ],
 }
