@@ -105,6 +105,7 @@ AREAS = (
     "learning",
     "honors",
     "rights",
+    "privacy",
 )
 
 

@@ -41,6 +41,8 @@ from gonghui.finance import services as finance
 from gonghui.finance.models import BudgetLine, Kind, Payment
 from gonghui.members.models import Member, Status
 from gonghui.orgs.models import AccessLog, Union
+from gonghui.privacy.purposes import Category
+from gonghui.privacy.services import require_consent
 
 CENT = Decimal("0.01")
 
@@ -291,6 +293,7 @@ def file_case(
     )
     _date(filed_on, field="filed_on", label="建档日期", errors=errors)
     _raise(errors)
+    _require_consents(member, health_details)
     try:
         with transaction.atomic():
             return HardshipCase.objects.create(
@@ -307,6 +310,13 @@ def file_case(
             )
     except IntegrityError as e:
         raise ValidationError({"member": _open_case_error(member) or "该会员已有困难档案"}) from e
+
+
+def _require_consents(member: Member, health_details) -> None:
+    """Hardship facts need the member's separate consent, health details another (PIPL)."""
+    require_consent(member, Category.HARDSHIP)
+    if (health_details or "").strip():
+        require_consent(member, Category.HEALTH, field="health_details")
 
 
 def _case_facts(
@@ -373,6 +383,7 @@ def update_case(
     if isinstance(filed_on, date) and first_review is not None and filed_on > first_review.on:
         errors["filed_on"] = f"建档日期不能晚于首次复核日期{first_review.on:%Y-%m-%d}"
     _raise(errors)
+    _require_consents(case.member, health_details)
     case.causes = causes
     case.household_size = household_size
     case.income_per_capita = income

@@ -56,6 +56,7 @@ from gonghui.care.models import (
     Visit,
     VisitKind,
 )
+from gonghui.demo import consents
 from gonghui.demo.builder import insert_rows
 from gonghui.finance import dues as dues_rules
 from gonghui.finance import services as finance
@@ -71,6 +72,7 @@ from gonghui.finance.models import (
 )
 from gonghui.members.models import Member, Status
 from gonghui.orgs.models import Group, Post, Union
+from gonghui.privacy.purposes import Category as ConsentCategory
 
 CENT = Decimal("0.01")
 # Above this many members, festival gifts are given out department by department.
@@ -1355,6 +1357,11 @@ def help_hardship_cases(books: Books) -> None:
         if filed.year != last:
             continue
         household = rng.randint(2, 5)
+        needed = [ConsentCategory.HARDSHIP] + ([ConsentCategory.HEALTH] if health else [])
+        for category in needed:
+            consents.paper(
+                union=books.union, signed={member: filed}, category=category, actor=books.actor
+            )
         case = care.file_case(
             member=member,
             level=level,

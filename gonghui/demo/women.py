@@ -19,11 +19,13 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from gonghui.demo import consents
 from gonghui.demo.builder import insert_rows
 from gonghui.finance import services as finance
 from gonghui.finance.models import BudgetLine, Category, FiscalYear
 from gonghui.members.models import Gender, Member
 from gonghui.orgs.models import Union, UnionKind
+from gonghui.privacy.purposes import Category as ConsentCategory
 from gonghui.women import services
 from gonghui.women.models import (
     Checkup,
@@ -214,7 +216,12 @@ def _protection(union, rng, today, women, school, actor) -> None:
                     actor,
                 )
             )
-    ProtectionRecord.objects.bulk_create(r for r in rows if r is not None)
+    rows = [r for r in rows if r is not None]
+    first = {}
+    for r in sorted(rows, key=lambda r: r.starts_on):
+        first.setdefault(r.member, r.starts_on)
+    consents.paper(union=union, signed=first, category=ConsentCategory.FOUR_PERIOD, actor=actor)
+    ProtectionRecord.objects.bulk_create(rows)
 
 
 def _record(union, member, period, starts_on, ends_on, today, work, items, actor):

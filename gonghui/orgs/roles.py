@@ -61,6 +61,11 @@ class Perm:
     # Rights: contracts, negotiation, disputes, legal aid, supervision.
     VIEW_RIGHTS = "rights.view"
     CHANGE_RIGHTS = "rights.change"
+    # Personal-information duties: recording paper consents, anonymising
+    # members past the retention period, reviewing the access log.
+    RECORD_CONSENT = "privacy.consent"
+    ANONYMISE = "privacy.anonymise"
+    REVIEW_ACCESS_LOG = "privacy.access_log"
 
 
 _ALL = {
@@ -98,6 +103,9 @@ _ALL = {
     Perm.CHANGE_HONORS,
     Perm.VIEW_RIGHTS,
     Perm.CHANGE_RIGHTS,
+    Perm.RECORD_CONSENT,
+    Perm.ANONYMISE,
+    Perm.REVIEW_ACCESS_LOG,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -132,6 +140,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CHANGE_HONORS,
             Perm.VIEW_RIGHTS,
             Perm.CHANGE_RIGHTS,
+            Perm.RECORD_CONSENT,
         }
     ),
     Role.LIAISON: frozenset(
@@ -142,6 +151,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_VOICE,
             Perm.CHANGE_VOICE,
             Perm.VIEW_SAFETY,
+            # A group leader follows the group assessment: rules, scores, ranking.
+            Perm.VIEW_HONORS,
         }
     ),
     Role.REPRESENTATIVE: frozenset(),
@@ -154,6 +165,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_WOMEN,
             Perm.CHANGE_WOMEN,
             Perm.REVEAL_WOMEN,
+            Perm.RECORD_CONSENT,
         }
     ),
     Role.SAFETY: frozenset({Perm.VIEW_SAFETY, Perm.CHANGE_SAFETY, Perm.VERIFY_SAFETY}),

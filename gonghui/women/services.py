@@ -25,6 +25,8 @@ from gonghui.orgs import services as orgs
 from gonghui.orgs.access import access_for
 from gonghui.orgs.models import AccessLog, Post, PostKind, Term, Union
 from gonghui.orgs.roles import Perm
+from gonghui.privacy.purposes import Category
+from gonghui.privacy.services import require_consent
 from gonghui.women.models import (
     Checkup,
     CheckupCampaign,
@@ -190,6 +192,7 @@ def record_protection(
                     f"（{_day(other.starts_on)}起），请先结束该记录"
                 )
     _raise(errors)
+    require_consent(member, Category.FOUR_PERIOD)
     return ProtectionRecord.objects.create(
         union_id=member.union_id,
         member=member,
@@ -224,6 +227,7 @@ def update_protection(
         errors=errors,
     )
     _raise(errors)
+    require_consent(record.member, Category.FOUR_PERIOD)
     for name, value in texts.items():
         setattr(record, name, value)
     record.ends_on = ends_on

@@ -28,15 +28,20 @@ from gonghui.members.models import Status
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.roles import Role
 from gonghui.orgs.tests.factories import GroupFactory, UnionFactory
+from gonghui.privacy.purposes import Category
+from gonghui.privacy.tests.factories import consented
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def desk():
-    """A union with a care budget line, a member and the chair's token."""
+    """A union with a care budget line, a member who consented to her hardship
+    and health details being kept, and the chair's token."""
     line = care_line(planned="50000.00")
-    member = MemberFactory(union=line.union, name="李梅")
+    member = consented(
+        MemberFactory(union=line.union, name="李梅"), Category.HARDSHIP, Category.HEALTH
+    )
     return line, member, token_for(staff(line.union))
 
 
@@ -571,6 +576,13 @@ CASE_CASES = [
 def test_a_bad_case_is_refused_and_writes_nothing(desk, why, over, field, status, fragment):
     _, member, token = desk
     refused(call("post", "care/cases", token, _case(member, **over)), field, status, fragment)
+    assert not HardshipCase.objects.exists()
+
+
+def test_a_case_for_a_member_without_consent_is_refused_in_chinese(desk):
+    line, _, token = desk
+    member = MemberFactory(union=line.union)
+    refused(call("post", "care/cases", token, _case(member)), "member", 400, "尚未单独同意")
     assert not HardshipCase.objects.exists()
 
 

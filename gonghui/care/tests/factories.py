@@ -9,6 +9,8 @@ from gonghui.care.models import Channel, HardshipCause, HardshipLevel
 from gonghui.finance.tests.factories import BudgetLineFactory, staff
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.tests.factories import UnionFactory
+from gonghui.privacy.purposes import Category
+from gonghui.privacy.tests.factories import consented
 
 
 def new_key() -> str:
@@ -44,6 +46,7 @@ def visit(union, members=None, *, amount="0", line=None, **kwargs):
 
 
 def case(member, **kwargs):
+    consented(member, Category.HARDSHIP, Category.HEALTH)
     return services.file_case(
         member=member,
         level=kwargs.pop("level", HardshipLevel.RELATIVE),

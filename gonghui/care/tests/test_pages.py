@@ -16,6 +16,8 @@ from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import AccessLog
 from gonghui.orgs.roles import Role
 from gonghui.orgs.tests.factories import UnionFactory
+from gonghui.privacy.purposes import Category
+from gonghui.privacy.tests.factories import consented
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +173,7 @@ def test_another_unions_case_is_not_found_anywhere(client):
 
 
 def test_a_case_is_filed_reviewed_and_closed_through_the_forms(client):
-    member = MemberFactory()
+    member = consented(MemberFactory(), Category.HARDSHIP)
     signed_in(client, member.union)
     response = client.post(
         reverse("admin:care_hardshipcase_add"),

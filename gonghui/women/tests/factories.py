@@ -8,6 +8,8 @@ from gonghui.finance.tests.factories import BudgetLineFactory
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.roles import Role
 from gonghui.orgs.tests.factories import UnionFactory, user_with_role
+from gonghui.privacy.purposes import Category
+from gonghui.privacy.tests.factories import consented
 from gonghui.women import services
 from gonghui.women.models import ProtectionPeriod
 
@@ -25,6 +27,7 @@ def protection(member, *, period=ProtectionPeriod.PREGNANCY, actor=None, **kwarg
     kwargs.setdefault("starts_on", date(2025, 3, 1))
     kwargs.setdefault("arrangements", "调离夜班岗位，每日工间休息一小时")
     kwargs.setdefault("items", "防辐射服一件")
+    consented(member, Category.FOUR_PERIOD)
     return services.record_protection(
         member=member,
         period=period,
