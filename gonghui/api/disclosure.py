@@ -76,7 +76,8 @@ def post_out(post: Post) -> dict:
         "withdraw_reason": post.withdraw_reason,
         "source": (
             {"type": post.source_type.model_class()._meta.label, "id": post.source_id}
-            if post.source_type_id
+            # A half-set link (a type without a record) is no source, not a server error.
+            if post.source_type_id and post.source_id is not None
             else None
         ),
     }
