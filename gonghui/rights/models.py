@@ -4,7 +4,8 @@ consultations; labour-law supervision of the employer.
 
 A contract is in force on a day when it has been signed and the day lies in
 its term. The congress vote is stored on the contract (date, for, against,
-abstain, passed); the democracy app's resolution may be linked later.
+abstain, passed); when the congress voted through the democracy app, the
+contract links that resolution and copies its counts.
 """
 
 from django.conf import settings
@@ -51,6 +52,14 @@ class Contract(ScopedModel):
     votes_against = models.PositiveIntegerField("反对票", null=True, blank=True)
     votes_abstain = models.PositiveIntegerField("弃权票", null=True, blank=True)
     vote_passed = models.BooleanField("表决通过", null=True, blank=True)
+    resolution = models.ForeignKey(
+        "democracy.Resolution",
+        verbose_name="职代会决议表决",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     signed_on = models.DateField("签署日期", null=True, blank=True)
     filed_with = models.CharField("备案机关", max_length=80, blank=True)
     filed_on = models.DateField("备案日期", null=True, blank=True)

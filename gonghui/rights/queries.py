@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django_scopes import scopes_disabled
 
+from gonghui.democracy.models import Resolution, ResolutionState
 from gonghui.orgs.models import UPPER_KINDS, Union
 from gonghui.reports.registry import Metric, metric, ratio, register
 from gonghui.rights.models import (
@@ -83,6 +84,43 @@ def expiring(*, union_ids, today, days: int = EXPIRY_ALERT_DAYS) -> QuerySet:
     ).order_by("ends_on", "id")
 
 
+def has_successor() -> Exists:
+    """A later contract of the same kind in the same union: the renewal is under way."""
+    return Exists(
+        Contract.objects.filter(
+            union_id=OuterRef("union_id"),
+            kind=OuterRef("kind"),
+            starts_on__gt=OuterRef("starts_on"),
+        )
+    )
+
+
+def lapsed(*, union_ids, today, within: int = 365) -> QuerySet:
+    """Signed contracts that ended in the last `within` days with no successor of their kind."""
+    return (
+        Contract.objects.filter(
+            union_id__in=union_ids,
+            signed_on__isnull=False,
+            ends_on__lt=today,
+            ends_on__gte=today - timedelta(days=within),
+        )
+        .exclude(has_successor())
+        .order_by("-ends_on", "id")
+    )
+
+
+def expiry_alert(contract: Contract, today) -> str:
+    """The renewal reminder shown on a signed contract: due within 90 days, or ended."""
+    if contract.signed_on is None:
+        return ""
+    if contract.ends_on < today:
+        return f"已于{contract.ends_on:%Y-%m-%d}到期"
+    left = (contract.ends_on - today).days
+    if left <= EXPIRY_ALERT_DAYS:
+        return f"{left}天后到期（{contract.ends_on:%Y-%m-%d}），请启动续签协商"
+    return ""
+
+
 def overdue_disputes(*, union_ids, today) -> QuerySet:
     """Open cases past the statutory 15 days of mediation."""
     return DisputeCase.objects.filter(
@@ -90,6 +128,16 @@ def overdue_disputes(*, union_ids, today) -> QuerySet:
         outcome=Outcome.OPEN,
         received_on__lt=today - timedelta(days=MEDIATION_LIMIT_DAYS),
     ).order_by("received_on", "id")
+
+
+def vote_resolutions(contract: Contract) -> QuerySet:
+    """Decided resolutions of the contract's union that its vote may be taken from."""
+    return (
+        Resolution.objects.filter(union_id=contract.union_id)
+        .exclude(state=ResolutionState.PENDING)
+        .select_related("session", "agenda_item")
+        .order_by("-session__date", "-id")
+    )
 
 
 # Metrics ------------------------------------------------------------------------------------

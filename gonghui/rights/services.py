@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from gonghui.democracy.models import ResolutionState
 from gonghui.members.models import Member
 from gonghui.orgs.models import Union
 from gonghui.rights.models import (
@@ -199,6 +200,17 @@ def _still_negotiating(contract: Contract, errors: dict) -> None:
         )
 
 
+def _before_passing_vote(contract: Contract, errors: dict) -> None:
+    """Once the congress passed a draft, that text is what gets signed: no more
+    rounds or drafts (a failed vote sends the parties back to the table)."""
+    _still_negotiating(contract, errors)
+    if contract.vote_passed and "contract" not in errors:
+        errors["contract"] = (
+            f"“{contract}”的草案已于{contract.vote_on:%Y-%m-%d}经职代会表决通过，"
+            "协商已经结束，请登记签署"
+        )
+
+
 @transaction.atomic
 def hold_round(
     *,
@@ -213,7 +225,7 @@ def hold_round(
 ) -> NegotiationRound:
     """A negotiation round, numbered after the contract's previous ones."""
     errors: dict = {}
-    _still_negotiating(contract, errors)
+    _before_passing_vote(contract, errors)
     _day(held_on, field="held_on", label="协商日期", errors=errors)
     union_side = _text(
         union_side,
@@ -263,7 +275,7 @@ def add_draft(
     *, contract: Contract, prepared_on: date, text: str, note: str = "", actor=None
 ) -> Draft:
     errors: dict = {}
-    _still_negotiating(contract, errors)
+    _before_passing_vote(contract, errors)
     _day(prepared_on, field="prepared_on", label="形成日期", errors=errors)
     text = _text(
         text, field="text", label="草案文本", max_length=100_000, errors=errors, required=True
@@ -282,6 +294,38 @@ def add_draft(
     )
 
 
+def _votable(contract: Contract, on, errors: dict) -> None:
+    """A vote may be recorded while negotiating, after a draft, not twice passed."""
+    _still_negotiating(contract, errors)
+    if contract.vote_passed:
+        errors["contract"] = f"“{contract}”的草案已于{contract.vote_on:%Y-%m-%d}表决通过"
+    latest = contract.drafts.order_by("-version").first()
+    if latest is None:
+        errors["contract"] = "还没有合同草案，不能提交职代会表决"
+    elif isinstance(on, date) and on < latest.prepared_on and "on" not in errors:
+        errors["on"] = (
+            f"表决日期不能早于草案第{latest.version}稿形成日期（{latest.prepared_on:%Y-%m-%d}）"
+        )
+
+
+def _store_vote(contract: Contract, on: date, counts: tuple, passed: bool, resolution=None):
+    contract.vote_on = on
+    contract.votes_for, contract.votes_against, contract.votes_abstain = counts
+    contract.vote_passed = passed
+    contract.resolution = resolution
+    contract.save(
+        update_fields=[
+            "vote_on",
+            "votes_for",
+            "votes_against",
+            "votes_abstain",
+            "vote_passed",
+            "resolution",
+        ]
+    )
+    return contract
+
+
 @transaction.atomic
 def record_vote(
     *, contract: Contract, on: date, votes_for, votes_against, votes_abstain, actor=None
@@ -289,30 +333,41 @@ def record_vote(
     """The congress's vote on the latest draft: passed when more than half of the
     votes cast are for it. A failed vote may be retaken on a later draft."""
     errors: dict = {}
-    _still_negotiating(contract, errors)
-    if contract.vote_passed:
-        errors["contract"] = f"“{contract}”的草案已于{contract.vote_on:%Y-%m-%d}表决通过"
     _day(on, field="on", label="表决日期", errors=errors)
     yes = _count(votes_for, field="votes_for", label="赞成票", errors=errors)
     no = _count(votes_against, field="votes_against", label="反对票", errors=errors)
     abstain = _count(votes_abstain, field="votes_abstain", label="弃权票", errors=errors)
     if not errors and yes + no + abstain == 0:
         errors["votes_for"] = "表决票数合计不能为0"
-    latest = contract.drafts.order_by("-version").first()
-    if latest is None:
-        errors["contract"] = "还没有合同草案，不能提交职代会表决"
-    elif isinstance(on, date) and on < latest.prepared_on:
-        errors["on"] = (
-            f"表决日期不能早于草案第{latest.version}稿形成日期（{latest.prepared_on:%Y-%m-%d}）"
-        )
+    _votable(contract, on, errors)
     _raise(errors)
-    contract.vote_on = on
-    contract.votes_for, contract.votes_against, contract.votes_abstain = yes, no, abstain
-    contract.vote_passed = yes * 2 > yes + no + abstain
-    contract.save(
-        update_fields=["vote_on", "votes_for", "votes_against", "votes_abstain", "vote_passed"]
-    )
-    return contract
+    return _store_vote(contract, on, (yes, no, abstain), yes * 2 > yes + no + abstain)
+
+
+@transaction.atomic
+def link_resolution(*, contract: Contract, resolution, actor=None) -> Contract:
+    """Take the congress's vote from the democracy app's resolution on the draft:
+    its session's date, its counts and its result (decided by the congress's own
+    pass rule), and keep the link so the contract page leads to the vote."""
+    errors: dict = {}
+    on = None
+    if resolution is None:
+        errors["resolution"] = "请选择职代会决议表决"
+    elif resolution.union_id != contract.union_id:
+        errors["resolution"] = "该决议不是本工会职代会的决议"
+    elif resolution.state == ResolutionState.PENDING:
+        errors["resolution"] = f"决议“{resolution}”尚未表决"
+    else:
+        on = resolution.session.date
+        if on > timezone.localdate():
+            errors["resolution"] = f"决议“{resolution}”的会议日期晚于今天"
+    _votable(contract, on, errors)
+    if "on" in errors:
+        errors["resolution"] = errors.pop("on").replace("表决日期", f"决议“{resolution}”的表决日期")
+    _raise(errors)
+    counts = (resolution.votes_for, resolution.votes_against, resolution.votes_abstain)
+    passed = resolution.state == ResolutionState.PASSED
+    return _store_vote(contract, on, counts, passed, resolution)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ SECTION = {
     "title": "维权",
     "items": [
         area_item("集体合同", "handshake", "admin:rights_contract_changelist", Perm.VIEW_RIGHTS),
+        area_item("合同到期提醒", "event_busy", "rights:expiring", Perm.VIEW_RIGHTS),
         area_item(
             "协商会议", "forum", "admin:rights_negotiationround_changelist", Perm.VIEW_RIGHTS
         ),
