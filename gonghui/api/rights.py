@@ -15,6 +15,7 @@ from gonghui.api import schemas_rights as shapes
 from gonghui.api.access import require, union_for_write, viewable_unions
 from gonghui.api.guards import guard
 from gonghui.api.queries_finance import page
+from gonghui.democracy.models import Resolution
 from gonghui.members.models import Member
 from gonghui.orgs.roles import Perm
 from gonghui.rights import queries, services
@@ -139,6 +140,7 @@ def contract_out(c: Contract) -> dict:
         "votes_against": c.votes_against,
         "votes_abstain": c.votes_abstain,
         "vote_passed": c.vote_passed,
+        "resolution": c.resolution_id,
         "signed_on": c.signed_on,
         "filed_with": c.filed_with,
         "filed_on": c.filed_on,
@@ -331,6 +333,21 @@ def record_vote(request, payload: shapes.VoteIn, contract_id: int = ContractId):
 
 
 @router.post(
+    "/rights/contracts/{contract_id}/vote/resolution",
+    response={200: shapes.ContractDetail, **ERRORS},
+    summary="表决结果取自职代会的决议表决（民主管理）",
+)
+@guard(Perm.CHANGE_RIGHTS, contract_id=Contract)
+def link_resolution(request, payload: shapes.ResolutionLinkIn, contract_id: int = ContractId):
+    found = _find(request, Contract.objects.all(), contract_id, Perm.CHANGE_RIGHTS)
+    resolution = Resolution.objects.filter(pk=payload.resolution, union_id=found.union_id).first()
+    if resolution is None:
+        raise ValidationError({"resolution": "本工会职代会中未找到该决议"})
+    services.link_resolution(contract=found, resolution=resolution, actor=request.auth)
+    return contract_detail(_find(request, Contract.objects.all(), contract_id))
+
+
+@router.post(
     "/rights/contracts/{contract_id}/sign",
     response={200: shapes.ContractDetail, **ERRORS},
     summary="签署（须职代会表决通过）",
@@ -501,4 +518,17 @@ def record_response(request, payload: shapes.ResponseIn, check_id: int = CheckId
     found = _find(request, SupervisionCheck.objects.all(), check_id, Perm.CHANGE_RIGHTS)
     return supervision_out(
         services.record_response(check=found, actor=request.auth, **payload.dict())
+    )
+
+
+@router.post(
+    "/rights/supervision/{check_id}/resolved",
+    response={200: shapes.SupervisionOut, **ERRORS},
+    summary="标记监督发现的问题已解决",
+)
+@guard(Perm.CHANGE_RIGHTS, check_id=SupervisionCheck)
+def mark_resolved(request, payload: shapes.ResolvedIn, check_id: int = CheckId):
+    found = _find(request, SupervisionCheck.objects.all(), check_id, Perm.CHANGE_RIGHTS)
+    return supervision_out(
+        services.mark_resolved(check=found, actor=request.auth, **payload.dict())
     )

@@ -72,6 +72,10 @@ class VoteIn(Strict):
     votes_abstain: Votes
 
 
+class ResolutionLinkIn(Strict):
+    resolution: ObjectId
+
+
 class SignIn(Strict):
     on: date
 
@@ -135,6 +139,7 @@ class ContractOut(Schema):
     votes_against: int | None
     votes_abstain: int | None
     vote_passed: bool | None
+    resolution: int | None = Field(None, description="职代会决议表决编号（民主管理）")
     signed_on: date | None
     filed_with: str
     filed_on: date | None
@@ -276,6 +281,10 @@ class ResponseIn(Strict):
     response: text(10000)
     responded_on: date
     resolved_on: date | None = None
+
+
+class ResolvedIn(Strict):
+    on: date
 
 
 class SupervisionOut(Schema):
