@@ -83,6 +83,14 @@ class Chart:
     def empty(self) -> bool:
         return not any(v for s in self.series for v in s.values)
 
+    @property
+    def rows(self) -> list[tuple[str, list[tuple[Number, str | None]]]]:
+        """Label by label, each series' value and link (for a table of the data)."""
+        return [
+            (label, [(s.values[i], s.links[i]) for s in self.series])
+            for i, label in enumerate(self.labels)
+        ]
+
     def as_json(self) -> dict:
         return {
             "name": self.name,

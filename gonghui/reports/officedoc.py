@@ -9,6 +9,8 @@ the right and even pages on the left, one character in from the edge.
 
 import io
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -153,13 +155,59 @@ def _title_lines(title: str) -> list[str]:
     return [title[: cut + 2], title[cut + 2 :]]
 
 
-def to_docx(html: str) -> bytes:
-    """The report version's text as a .docx in the official format."""
+@dataclass(frozen=True)
+class Figure:
+    """A chart (PNG bytes, e.g. from `charts.chart_png`) placed at the end of a
+    section: the one whose first-level heading starts with `after` (e.g. "二、"
+    or "二、关心职工生活"), or at the end of the document when `after` is None."""
+
+    png: bytes
+    caption: str
+    after: str | None = None
+
+
+FIGURE_WIDTH = Mm(150)  # within the 156 mm text block, 16:9 charts stay on one page
+CAPTION_SIZE = Pt(14)  # 四号
+
+
+def _figure(document, figure: Figure) -> None:
+    picture = document.add_paragraph()
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # An exact line pitch would clip the picture to one line: single spacing here.
+    picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    picture.paragraph_format.space_before = Pt(6)
+    picture.paragraph_format.keep_with_next = True
+    picture.add_run().add_picture(io.BytesIO(figure.png), width=FIGURE_WIDTH)
+    caption = document.add_paragraph()
+    _exact_spacing(caption)
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _fonts(caption.add_run(figure.caption), SUBHEADING_FONT, CAPTION_SIZE)
+
+
+def _place(document, figures: list[Figure], *, closing: str | None) -> list[Figure]:
+    """Add the figures that close the section `closing`; return the others."""
+    rest = []
+    for figure in figures:
+        if closing is not None and figure.after and closing.startswith(figure.after):
+            _figure(document, figure)
+        else:
+            rest.append(figure)
+    return rest
+
+
+def to_docx(html: str, figures: Iterable[Figure] = ()) -> bytes:
+    """The report version's text as a .docx in the official format, with
+    optional figures at the end of the sections they name (see Figure)."""
     document = Document()
     _page(document)
+    waiting = list(figures)
+    section = None  # the first-level heading of the section being written
     # Document() starts with no paragraphs in the body; add ours in order.
     for block in blocks(html):
         text = block.text.strip()
+        if block.kind != "title" and (block.kind == "heading" or FIRST_LEVEL.match(text)):
+            waiting = _place(document, waiting, closing=section)
+            section = text
         p = document.add_paragraph()
         _exact_spacing(p)
         if block.kind == "title":
@@ -184,6 +232,9 @@ def to_docx(html: str) -> bytes:
         run = p.add_run(text)
         _fonts(run, font, BODY_SIZE)
         _squeeze(run)
+    waiting = _place(document, waiting, closing=section)
+    for figure in waiting:  # at the end: after=None, or a section the text does not have
+        _figure(document, figure)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

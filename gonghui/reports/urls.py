@@ -8,6 +8,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("metric/<str:key>/", views.metric_records, name="metric_records"),
+    path("charts/<str:chart>.png", views.chart_png, name="chart_png"),
     path("plans/", work_views.plans, name="plans"),
     path("plans/new/", work_views.new_plan, name="new_plan"),
     path("plans/<int:pk>/", work_views.plan_detail, name="plan"),
