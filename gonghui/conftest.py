@@ -19,6 +19,25 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_off_by_default(settings):
+    """Most tests sign a chair in with client.force_login and test the screen
+    behind the sign-in, not the sign-in itself; production requires the
+    second factor for chairs (settings.GONGHUI_MFA_ROLES). The MFA tests in
+    gonghui/mfa/tests turn it back on with their own `mfa_on` fixture."""
+    settings.GONGHUI_MFA_ROLES = []
+    settings.GONGHUI_MFA_REQUIRED_FOR_SUPERUSERS = False
+
+
+@pytest.fixture(autouse=True)
+def _no_address_limit_by_default(settings):
+    """Every test signs in from 127.0.0.1 and the failure count lives in the
+    process's cache for an hour, so the suite's deliberate wrong passwords
+    would add up to the per-address limit (gonghui/mfa/throttling.py);
+    the tests of that limit set it themselves."""
+    settings.GONGHUI_LOGIN_FAILURES_PER_ADDRESS = 10**9
+
+
 # Browser tests -------------------------------------------------------------
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses to run beside one unless told it is safe (it is: one thread drives).

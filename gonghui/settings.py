@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 
 from gonghui import keys
 
@@ -20,6 +22,9 @@ PRODUCTION = os.environ.get("GONGHUI_ENV") == "production"
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or keys.secret_in(VAR_DIR / "secret_key", PRODUCTION)
 DEBUG = os.environ.get("DEBUG", "").lower() in {"1", "true", "yes"}
+if PRODUCTION and not os.environ.get("ALLOWED_HOSTS", "").strip():
+    # A default would let the site answer to any name pointed at it.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
@@ -43,6 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "axes",
     "auditlog",
     "gonghui.orgs",
@@ -60,8 +69,11 @@ INSTALLED_APPS = [
     "gonghui.rights",
     "gonghui.reports",
     "gonghui.attachments",
+    "gonghui.privacy",
     "gonghui.portal",
     "gonghui.api",
+    "gonghui.mfa",
+    "gonghui.ops",
 ]
 
 MIDDLEWARE = [
@@ -72,9 +84,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gonghui.security.SessionIdleMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gonghui.mfa.middleware.SecondFactorMiddleware",
+    "gonghui.security.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "gonghui.mfa.throttling.SignInAddressLimitMiddleware",
     "gonghui.tenancy.TenancyMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
@@ -92,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -100,7 +119,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}",
-        conn_max_age=0,
+        # Keep each worker thread's connection between requests: opening one per
+        # request (a forked backend on PostgreSQL, the PRAGMAs on SQLite) cost more
+        # than the request itself. Health checks drop a connection the server closed.
+        conn_max_age=int(os.environ.get("GONGHUI_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -149,6 +172,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "gonghui" / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from finders until collectstatic runs
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -162,11 +186,63 @@ MEMBER_IMPORT_MAX_BYTES = int(os.environ.get("MEMBER_IMPORT_MAX_BYTES", 20 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-SESSION_COOKIE_AGE = 8 * 3600
+# A session ends after SESSION_IDLE_SECONDS without a request (its expiry is
+# pushed forward at most once a minute by gonghui.security.SessionIdleMiddleware,
+# instead of a session write on every request) and after SESSION_MAX_SECONDS
+# in any case. Both are checked on the server, not only by the cookie's expiry.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", 12 * 3600))
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4). Scripts only from our own origin or
+# with the per-request nonce; 'unsafe-eval' because unfold's Alpine.js is the
+# standard build, which compiles x-data expressions with the Function
+# constructor, and 'unsafe-inline' styles because unfold's and our templates
+# set style attributes (docs/decisions.md). Applied in every environment so
+# the browser tests see the production policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-eval'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Multi-factor sign-in (gonghui/mfa, docs/security.md). Accounts holding one of
+# these roles in any union, and superusers, must confirm a code from an
+# authenticator app before they reach the back office; everyone else may
+# turn it on. The roles are those that handle money or can reveal sensitive
+# fields (chair, committee and audit read the accounts; the women's committee
+# reveals four-period records) and upper-union staff, who read a whole subtree.
+GONGHUI_MFA_ROLES = ["chair", "committee", "audit", "women", "upper_staff"]
+GONGHUI_MFA_REQUIRED_FOR_SUPERUSERS = True
+# Wrong codes in a row before the second step is locked, and for how long.
+GONGHUI_MFA_FAILURE_LIMIT = 5
+GONGHUI_MFA_LOCKOUT_MINUTES = 60
+# Failed password sign-ins from one address per hour before that address is
+# refused for the rest of the hour (password spraying across accounts; the
+# per-account lockout is django-axes'). High, because a factory's members
+# share one NAT address.
+GONGHUI_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", 100))
+OTP_TOTP_ISSUER = "工会工作系统"
+# django-otp's own exponential back-off answers "wrong code" to a right code
+# typed too soon; gonghui.mfa counts failures and locks instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

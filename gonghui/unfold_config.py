@@ -5,6 +5,7 @@ behind it (orgs.access), so a liaison does not see account management and a
 superuser without roles sees no union screens.
 """
 
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 
 from gonghui.orgs.roles import Perm, Role
@@ -126,6 +127,11 @@ UNFOLD = {
     "SITE_SYMBOL": "groups",
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    # Shared behaviour for every back-office page, from a static file (CSP).
+    "SCRIPTS": [lambda request: static("gonghui/back_office.js")],
+    "ACCOUNT": {
+        "navigation": [{"title": "两步验证", "link": reverse_lazy("mfa:manage")}],
+    },
     "SIDEBAR": {
         "show_search": False,
         "show_all_applications": False,

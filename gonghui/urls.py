@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/learning/", include("gonghui.learning.urls")),
     path("admin/honors/", include("gonghui.honors.urls")),
     path("admin/rights/", include("gonghui.rights.urls")),
+    path("admin/privacy/", include("gonghui.privacy.urls")),
+    path("admin/mfa/", include("gonghui.mfa.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("gonghui.api.urls")),
     path("activities/", include("gonghui.activities.portal_urls")),
@@ -29,5 +31,6 @@ urlpatterns = [
     path("honors/", include("gonghui.honors.portal_urls")),
     path("rights/", include("gonghui.rights.portal_urls")),
     path("newsletter/", include("gonghui.reports.newsletter_portal")),
+    path("privacy/", include("gonghui.privacy.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]

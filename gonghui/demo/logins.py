@@ -49,11 +49,25 @@ def print_logins(stdout) -> None:
         return
     stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）")
     if users:
+        from gonghui.mfa.queries import has_authenticator, second_factor_required
+
         stdout.write(f"  工会后台 {ADMIN_URL}")
+        asked = False
         for username, purpose in STAFF_ACCOUNTS:
             if username in users:
-                name = users[username].display_name
-                stdout.write(f"    用户名 {username:<10} {purpose}，{name}")
+                user = users[username]
+                mark = ""
+                if second_factor_required(user) and not has_authenticator(user):
+                    mark, asked = " *", True
+                stdout.write(f"    用户名 {username:<10} {purpose}，{user.display_name}{mark}")
+        if asked:
+            # The demo shows the real first sign-in rather than a shared secret
+            # baked into the database (docs/decisions.md).
+            stdout.write(
+                "    * 首次进入后台时须绑定手机身份验证器（两步验证）：用腾讯身份验证器、"
+                "Microsoft Authenticator 等应用扫描页面上的二维码，之后每次登录输入6位验证码；"
+                "没有身份验证器时可用 liaison 账号浏览。"
+            )
     if member is not None:
         stdout.write(f"  会员门户 {PORTAL_URL}")
         group = member.group.name if member.group_id else ""

@@ -1,4 +1,10 @@
 (function () {
+  // Confirmation before an irreversible submit (no inline handlers: CSP).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.confirm(form.dataset.confirm)) e.preventDefault();
+    });
+  });
   var body = document.getElementById("report-body");
   var stale = (document.getElementById("summary").dataset.stale || "").split(" ");
   body.querySelectorAll("a.fig").forEach(function (a) {
