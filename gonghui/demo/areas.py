@@ -26,6 +26,7 @@ AREAS = (
     "honors",
     "rights",
     "audit",
+    "newsletter",
 )
 
 

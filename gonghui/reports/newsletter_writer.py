@@ -301,7 +301,10 @@ def safety(ctx: Context) -> list[ItemDraft]:
         p = ["本月"]
         if ctx.positive("safety.hazards_reported"):
             p += ["职工上报安全隐患", ctx.fig("safety.hazards_reported"), "，"]
-        p += ["完成整改", ctx.fig("safety.hazards_rectified")]
+        p += [
+            "完成整改" if len(p) > 1 else "完成安全隐患整改",
+            ctx.fig("safety.hazards_rectified"),
+        ]
         p += _clause(ctx, "safety.rectification_rate", "，隐患整改率")
         p.append("。")
         paragraphs = [p]
@@ -314,9 +317,9 @@ def safety(ctx: Context) -> list[ItemDraft]:
         if example is not None:
             paragraphs.append(
                 [
-                    f"如{example.place}的隐患（{sentence(example.description, 30)}），",
+                    f"如{example.place}发现的“{sentence(example.description, 30)}”隐患，",
                     f"{sentence(example.rectification, 50)}，",
-                    f"已于{short_day(example.rectified_on)}整改完毕。",
+                    f"于{short_day(example.rectified_on)}整改完毕。",
                 ]
             )
         if ctx.positive("safety.hazards_overdue"):
@@ -339,7 +342,9 @@ def safety(ctx: Context) -> list[ItemDraft]:
     if ctx.positive("safety.drills"):
         drills = list(ctx.records("safety.drills").order_by("held_on", "pk")[:3])
         kinds = [name for name, _ in ctx.by("safety.drills", 3)]
-        p = ["本月组织", kinds_text(kinds), "应急演练", ctx.fig("safety.drills")]
+        named = kinds_text(kinds)
+        p = ["本月组织", named if named.rstrip("等").endswith("演练") else named + "应急演练"]
+        p.append(ctx.fig("safety.drills"))
         p += _clause(ctx, "safety.drill_participants", "，参加")
         p += _clause(ctx, "safety.drill_participation", "，参与率")
         p.append("，职工的应急处置能力得到检验。")
