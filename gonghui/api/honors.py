@@ -31,6 +31,7 @@ from gonghui.orgs.roles import Perm
 router = Router(tags=["评先评优"])
 
 NominationId = Path(..., ge=1, le=schemas.MAX_ID, description="推荐编号")
+KindId = Path(..., ge=1, le=schemas.MAX_ID, description="荣誉类别编号")
 WorkerId = Path(..., ge=1, le=schemas.MAX_ID, description="劳模记录编号")
 AssessmentId = Path(..., ge=1, le=schemas.MAX_ID, description="月度考核编号")
 ERRORS = {400: schemas.ErrorOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut}
@@ -65,6 +66,7 @@ for _field, _label in {
     "deduction_reason": "扣分理由",
     "item": "考核项目",
     "published": "已公布",
+    "active": "在用",
 }.items():
     errors.FIELD_LABELS.setdefault(_field, _label)
 
@@ -231,6 +233,16 @@ def create_kind(request, payload: shapes.KindIn):
     )
 
 
+@router.put(
+    "/honors/kinds/{kind_id}",
+    response={200: shapes.KindOut, **ERRORS},
+    summary="修改荣誉类别（已有推荐的不能改评选对象和周期）",
+)
+def update_kind(request, payload: shapes.KindUpdate, kind_id: int = KindId):
+    kind = _find(request, AwardKind.objects.all(), kind_id, Perm.CHANGE_HONORS)
+    return kind_out(services.update_kind(kind=kind, actor=request.auth, **payload.dict()))
+
+
 @router.post(
     "/honors/kinds/defaults",
     response={200: list[shapes.KindOut], **ERRORS},
@@ -373,6 +385,19 @@ def create_model_worker(request, payload: shapes.ModelWorkerIn):
 )
 def get_model_worker(request, worker_id: int = WorkerId):
     return worker_detail(_find(request, ModelWorker.objects.select_related("member"), worker_id))
+
+
+@router.put(
+    "/honors/model-workers/{worker_id}",
+    response={200: shapes.ModelWorkerDetail, **ERRORS},
+    summary="修改劳模记录（级别、称号、年度、应享待遇）",
+)
+def update_model_worker(request, payload: shapes.ModelWorkerUpdate, worker_id: int = WorkerId):
+    worker = _find(
+        request, ModelWorker.objects.select_related("member"), worker_id, Perm.CHANGE_HONORS
+    )
+    worker = services.update_model_worker(worker=worker, actor=request.auth, **payload.dict())
+    return worker_detail(worker)
 
 
 # Group assessment ----------------------------------------------------------------------------

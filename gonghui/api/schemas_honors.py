@@ -36,6 +36,14 @@ class KindIn(Strict):
     description: text(300) = ""
 
 
+class KindUpdate(Strict):
+    name: text(40)
+    scope: ScopeValue
+    cadence: CadenceValue
+    description: text(300) = ""
+    active: bool = True
+
+
 class KindOut(Schema):
     id: int
     union: int
@@ -123,6 +131,16 @@ class ModelWorkerFilters(Page):
 
 class ModelWorkerIn(Strict):
     member: ObjectId
+    level: LevelValue
+    title: text(40)
+    year: Year
+    conferred_by: text(80) = ""
+    monthly_allowance: Annotated[str, Field(max_length=20)] | Decimal = "0.00"
+    benefits: text(2000) = ""
+    notes: text(200) = ""
+
+
+class ModelWorkerUpdate(Strict):
     level: LevelValue
     title: text(40)
     year: Year

@@ -140,6 +140,50 @@ def trend(*, group: Group, months: int = 12) -> list[tuple]:
     return [(r.month, r.total, r.rank) for r in reversed(list(rows))]
 
 
+def trend_table(union, *, months: int = 12) -> dict:
+    """The union's last `months` published months side by side: one row per
+    group with its (total, rank) each month and its move since the month
+    before (positive = up the ranking), groups in the latest month's order."""
+    shown = list(
+        Assessment.objects.filter(union=union, published_on__isnull=False)
+        .order_by("-month")
+        .values_list("month", flat=True)[:months]
+    )
+    shown.reverse()
+    results = GroupResult.objects.filter(union=union, month__in=shown).select_related("group")
+    cells: dict[int, dict] = {}
+    groups = {}
+    for r in results:
+        groups[r.group_id] = r.group
+        cells.setdefault(r.group_id, {})[r.month] = r
+    latest = shown[-1] if shown else None
+
+    def order(group_id):
+        last = cells[group_id].get(latest)
+        return (last is None, last.rank if last else 0, groups[group_id].name)
+
+    rows = []
+    for group_id in sorted(cells, key=order):
+        line, previous = [], None
+        for month in shown:
+            r = cells[group_id].get(month)
+            move = None
+            if r is not None and previous is not None:
+                move = previous.rank - r.rank
+            line.append({"month": month, "result": r, "move": move})
+            previous = r
+        totals = [c["result"].total for c in line if c["result"] is not None]
+        rows.append(
+            {
+                "group": groups[group_id],
+                "cells": line,
+                "average": (sum(totals) / len(totals)).quantize(TENTH, rounding=ROUND_HALF_UP),
+                "firsts": sum(1 for c in line if c["result"] and c["result"].rank == 1),
+            }
+        )
+    return {"months": shown, "rows": rows}
+
+
 def published_ranking(assessment: Assessment) -> QuerySet:
     return (
         GroupResult.objects.filter(assessment=assessment)

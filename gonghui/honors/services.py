@@ -138,6 +138,50 @@ def define_kind(
     )
 
 
+@transaction.atomic
+def update_kind(
+    *,
+    kind: AwardKind,
+    name: str,
+    scope: str,
+    cadence: str,
+    description: str = "",
+    active: bool = True,
+    actor=None,
+) -> AwardKind:
+    """Rename, reword or retire a kind. Once it has nominations, whom it is
+    for (individual, group, team) and how often it is given stay as they were:
+    the nominations already made were judged by them."""
+    errors: dict = {}
+    name = _text(name, field="name", label="荣誉名称", max_length=40, errors=errors, required=True)
+    if scope not in Scope.values:
+        errors["scope"] = f"评选对象“{scope or ''}”不在可选范围内"
+    if cadence not in Cadence.values:
+        errors["cadence"] = f"评选周期“{cadence or ''}”不在可选范围内"
+    description = _text(
+        description, field="description", label="评选标准", max_length=300, errors=errors
+    )
+    if name and AwardKind.objects.filter(union_id=kind.union_id, name=name).exclude(pk=kind.pk):
+        errors["name"] = f"本工会已有荣誉类别“{name}”"
+    used = kind.nominations.count()
+    if used and scope != kind.scope and "scope" not in errors:
+        errors["scope"] = (
+            f"“{kind.name}”已有{used}条推荐记录，不能把评选对象改为“{Scope(scope).label}”；"
+            "如需按新对象评选，请另建荣誉类别"
+        )
+    if used and cadence != kind.cadence and "cadence" not in errors:
+        errors["cadence"] = (
+            f"“{kind.name}”已有{used}条推荐记录，不能把评选周期改为“{Cadence(cadence).label}”；"
+            "如需按新周期评选，请另建荣誉类别"
+        )
+    _raise(errors)
+    AwardKind.objects.filter(pk=kind.pk).update(
+        name=name, scope=scope, cadence=cadence, description=description, active=bool(active)
+    )
+    kind.refresh_from_db()
+    return kind
+
+
 # Nominations, decisions, announcements ------------------------------------------------
 
 
@@ -311,19 +355,19 @@ def announce(*, union: Union, awards, title: str, intro: str = "", actor) -> Ann
 # Model workers ---------------------------------------------------------------------
 
 
-@transaction.atomic
-def record_model_worker(
+def _worker_values(
     *,
     member: Member,
-    level: str,
-    title: str,
-    year: int,
-    conferred_by: str = "",
-    monthly_allowance=Decimal("0.00"),
-    benefits: str = "",
-    notes: str = "",
-    actor=None,
-) -> ModelWorker:
+    level,
+    title,
+    year,
+    conferred_by,
+    monthly_allowance,
+    benefits,
+    notes,
+    exclude=None,
+) -> dict:
+    """The cleaned fields of a model worker's record, or a ValidationError."""
     errors: dict = {}
     if level not in Level.values:
         errors["level"] = f"级别“{level or ''}”不在可选范围内"
@@ -347,21 +391,80 @@ def record_model_worker(
         allowance = Decimal("0.00")
     benefits = _text(benefits, field="benefits", label="应享待遇", max_length=2000, errors=errors)
     notes = _text(notes, field="notes", label="备注", max_length=200, errors=errors)
-    if not errors and ModelWorker.objects.filter(member=member, title=title, year=year).exists():
-        errors["title"] = f"{member.name}的{year}年“{title}”已登记"
+    if not errors:
+        same = ModelWorker.objects.filter(member=member, title=title, year=year)
+        if exclude is not None:
+            same = same.exclude(pk=exclude.pk)
+        if same.exists():
+            errors["title"] = f"{member.name}的{year}年“{title}”已登记"
     _raise(errors)
-    return ModelWorker.objects.create(
-        union_id=member.union_id,
+    return {
+        "level": level,
+        "title": title,
+        "year": year,
+        "conferred_by": conferred_by,
+        "monthly_allowance": allowance.quantize(Decimal("0.01")),
+        "benefits": benefits,
+        "notes": notes,
+    }
+
+
+@transaction.atomic
+def record_model_worker(
+    *,
+    member: Member,
+    level: str,
+    title: str,
+    year: int,
+    conferred_by: str = "",
+    monthly_allowance=Decimal("0.00"),
+    benefits: str = "",
+    notes: str = "",
+    actor=None,
+) -> ModelWorker:
+    values = _worker_values(
         member=member,
         level=level,
         title=title,
         year=year,
         conferred_by=conferred_by,
-        monthly_allowance=allowance.quantize(Decimal("0.01")),
+        monthly_allowance=monthly_allowance,
         benefits=benefits,
         notes=notes,
-        created_by=actor,
     )
+    return ModelWorker.objects.create(
+        union_id=member.union_id, member=member, created_by=actor, **values
+    )
+
+
+@transaction.atomic
+def update_model_worker(
+    *,
+    worker: ModelWorker,
+    level: str,
+    title: str,
+    year: int,
+    conferred_by: str = "",
+    monthly_allowance=Decimal("0.00"),
+    benefits: str = "",
+    notes: str = "",
+    actor=None,
+) -> ModelWorker:
+    """Correct a title's record or the benefits due; the member stays the same."""
+    values = _worker_values(
+        member=worker.member,
+        level=level,
+        title=title,
+        year=year,
+        conferred_by=conferred_by,
+        monthly_allowance=monthly_allowance,
+        benefits=benefits,
+        notes=notes,
+        exclude=worker,
+    )
+    ModelWorker.objects.filter(pk=worker.pk).update(**values)
+    worker.refresh_from_db()
+    return worker
 
 
 # Group assessment --------------------------------------------------------------------
@@ -504,6 +607,32 @@ def score_group(*, assessment: Assessment, group: Group, points: dict, actor=Non
     _raise(errors)
     Score.objects.filter(assessment=assessment, group=group).delete()
     return Score.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def score_sheet(*, assessment: Assessment, sheet, actor=None) -> int:
+    """Score many groups of the month at once, all or nothing.
+
+    `sheet` is a list of (group, points) pairs, `points` as in score_group.
+    Any group's error keeps every group's scores as they were; the errors
+    come back keyed "group_<pk>", each message naming the group and item.
+    Returns the number of groups scored.
+    """
+    if assessment.is_published:
+        raise ValidationError({"assessment": f"{assessment}已公布，不能再修改得分"})
+    sheet = list(sheet)
+    if not sheet:
+        raise ValidationError({"assessment": "没有填写任何班组的得分"})
+    errors: dict = {}
+    for group, points in sheet:
+        try:
+            with transaction.atomic():
+                score_group(assessment=assessment, group=group, points=points, actor=actor)
+        except ValidationError as e:
+            errors[f"group_{group.pk}"] = e.messages
+    if errors:
+        raise ValidationError(errors)
+    return len(sheet)
 
 
 def _ranking_body(assessment: Assessment, ranking) -> str:

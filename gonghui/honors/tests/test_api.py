@@ -154,3 +154,63 @@ def test_a_committee_member_of_another_union_cannot_nominate_here(desk):
     )
     assert response.status_code == 400
     assert _messages(response)["kind"] == "未找到该荣誉类别"
+
+
+def test_a_kind_is_renamed_and_retired_through_the_api(desk):
+    union, key = desk
+    star = kind(union)
+    response = call(
+        "put",
+        f"honors/kinds/{star.pk}",
+        key,
+        {"name": "服务之星", "scope": "individual", "cadence": "monthly", "active": False},
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["name"], response.json()["active"]) == ("服务之星", False)
+
+
+def test_a_kind_renamed_to_a_name_in_use_is_refused_in_chinese(desk):
+    union, key = desk
+    star = kind(union)
+    response = call(
+        "put",
+        f"honors/kinds/{star.pk}",
+        key,
+        {"name": "先进个人", "scope": "individual", "cadence": "monthly"},
+    )
+    assert response.status_code == 400
+    assert _messages(response)["name"] == "本工会已有荣誉类别“先进个人”"
+
+
+def test_a_model_workers_benefits_are_corrected_through_the_api(desk):
+    union, key = desk
+    from gonghui.honors import services
+
+    worker = services.record_model_worker(
+        member=MemberFactory(union=union), level="city", title="劳动模范", year=2020
+    )
+    response = call(
+        "put",
+        f"honors/model-workers/{worker.pk}",
+        key,
+        {"level": "city", "title": "劳动模范", "year": 2020, "benefits": "年度疗休养"},
+    )
+    assert response.status_code == 200, response.content
+    worker.refresh_from_db()
+    assert worker.benefits == "年度疗休养"
+
+
+def test_a_viewer_cannot_edit_a_model_worker_and_another_union_cannot_see_it(desk):
+    union, _ = desk
+    from gonghui.honors import services
+
+    worker = services.record_model_worker(
+        member=MemberFactory(union=union), level="city", title="劳动模范", year=2020
+    )
+    body = {"level": "national", "title": "劳动模范", "year": 2020}
+    viewer = token_for(user_with_role(union, Role.LIAISON))
+    assert call("put", f"honors/model-workers/{worker.pk}", viewer, body).status_code == 403
+    stranger = token_for(user_with_role(UnionFactory(), Role.CHAIR))
+    assert call("put", f"honors/model-workers/{worker.pk}", stranger, body).status_code == 404
+    worker.refresh_from_db()
+    assert worker.level == "city"
