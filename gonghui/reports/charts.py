@@ -584,7 +584,7 @@ def render_png(chart: Chart, *, subtitle: str = "", dpi: int = 150) -> bytes:
     figure.suptitle(chart.title, fontsize=14, **family)
     if subtitle or chart.note:
         axes.set_title(
-            " · ".join(t for t in (subtitle, chart.note) if t),
+            "\n".join(t for t in (subtitle, chart.note) if t),
             fontsize=9,
             color="#6b7280",
             **family,
@@ -643,6 +643,8 @@ def _draw_funnel(axes, chart: Chart, family: dict) -> None:
 
 
 def _draw_bars_and_lines(axes, chart: Chart, family: dict) -> None:
+    from matplotlib.ticker import FuncFormatter
+
     xs = list(range(len(chart.labels)))
     bars = [s for s in chart.series if s.kind == "bar"]
     width = 0.8 / max(len(bars), 1)
@@ -672,18 +674,25 @@ def _draw_bars_and_lines(axes, chart: Chart, family: dict) -> None:
                 xs, values, color=colour, marker="o", markersize=4, linewidth=2, label=series.label
             )
             handles.append(line)
-        target.set_ylabel(series.unit, **family)
+        units = [x.unit for x in chart.series if x.axis == series.axis]
+        target.set_ylabel("／".join(dict.fromkeys(units)), **family)
     axes.set_xticks(xs, chart.labels, **family)
     if len(chart.labels) > 8 or max((len(label) for label in chart.labels), default=0) > 4:
         for tick in axes.get_xticklabels():
             tick.set_rotation(30)
             tick.set_horizontalalignment("right")
-    for tick in axes.get_yticklabels():
-        if family:
-            tick.set_fontproperties(family["fontproperties"])
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    legend_font = {"prop": _sized(family["fontproperties"], 9)} if family else {"fontsize": 9}
-    axes.legend(handles=handles, frameon=False, loc="upper left", **legend_font)
+    for target in filter(None, (axes, right)):
+        target.yaxis.get_major_locator().set_params(integer=True)
+        target.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+    if len(handles) > 1:
+        legend_font = {"prop": _sized(family["fontproperties"], 9)} if family else {"fontsize": 9}
+        axes.figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=len(handles),
+            frameon=False,
+            **legend_font,
+        )
 
 
 def chart_png(name: str, union_ids, period: Period, *, subtitle: str = "") -> bytes:

@@ -2,6 +2,7 @@
 
 from contextlib import nullcontext
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -209,7 +210,10 @@ def _dashboard(request):
         for area, title, keys in AREAS:
             metrics = [registry.get(k) for k in keys if k in _registered()]
             if metrics:
-                figures = [{"metric": m, "value": m.value(ids, period)} for m in metrics]
+                figures = []
+                for m in metrics:
+                    value = m.value(ids, period)
+                    figures.append({"metric": m, "value": value, "display": display(value, m)})
                 areas.append({"key": area, "title": title, "figures": figures})
         specs = charts.build_all(ids, period)
     figures = [f for a in areas for f in a["figures"]]
@@ -239,6 +243,25 @@ def _dashboard(request):
         "unions": Union.objects.filter(pk__in=request.access.unions_with(Perm.VIEW_DASHBOARD)),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def display(value, metric: registry.Metric) -> str:
+    """A figure as a cadre reads it: thousands separated, money in yuan and fen,
+    a percentage to one decimal, other amounts without trailing zeros (SQLite
+    sums decimals without their scale)."""
+    if not isinstance(value, Decimal):
+        return f"{value:,}"
+    if metric.unit == "元":
+        places = Decimal("0.01")
+    elif metric.unit == "%" or metric.is_ratio:
+        places = Decimal("0.1")
+    else:
+        places = next(
+            p
+            for p in (Decimal("1"), Decimal("0.1"), Decimal("0.01"))
+            if value.quantize(Decimal("0.01"), ROUND_HALF_UP) == value.quantize(p, ROUND_HALF_UP)
+        )
+    return f"{value.quantize(places, rounding=ROUND_HALF_UP):,}"
 
 
 def _registered() -> set[str]:

@@ -1,6 +1,7 @@
 import json
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.templatetags.static import static
@@ -11,7 +12,7 @@ from gonghui.orgs.roles import Role
 from gonghui.orgs.tests.factories import GroupFactory, UnionFactory, user_with_role
 from gonghui.periods import Period
 from gonghui.reports import charts, registry
-from gonghui.reports.views import AREAS, presets
+from gonghui.reports.views import AREAS, display, presets
 
 pytestmark = pytest.mark.django_db
 
@@ -282,3 +283,18 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_for_a_chart(client):
     response = _png(client, union)
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("care.donations_total", Decimal("12228.7000000000"), "12,228.70"),
+        ("finance.income_total", Decimal("282022.63"), "282,022.63"),
+        ("members.women_share", Decimal("75.6"), "75.6"),
+        ("learning.training_hours", Decimal("12.50"), "12.5"),
+        ("learning.training_hours", Decimal("12.00"), "12"),
+        ("members.at_end", 50123, "50,123"),
+    ],
+)
+def test_a_figure_is_shown_as_a_cadre_reads_it(key, value, shown):
+    assert display(value, registry.get(key)) == shown

@@ -42,6 +42,7 @@
         pointRadius: line ? 4 : undefined,
         pointHoverRadius: line ? 6 : undefined,
         tension: 0,
+        order: line ? 0 : 1, // lines drawn over the bars (the legend keeps series order)
       };
     });
   }
@@ -79,8 +80,13 @@
   }
 
   function unitOf(spec, axis) {
-    var found = spec.series.find(function (s) { return s.axis === axis; });
-    return found ? found.unit : "";
+    var units = [];
+    spec.series.forEach(function (s) {
+      if (s.axis === axis && units.indexOf(s.unit) < 0) {
+        units.push(s.unit);
+      }
+    });
+    return units.join("／");
   }
 
   function linkAt(chart, elements) {
