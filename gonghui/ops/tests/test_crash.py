@@ -203,8 +203,9 @@ def _upload(server: Server, union, session_id: str, path: Path) -> int:
             f"{settings.CSRF_COOKIE_NAME}={csrf}",
         },
     )
-    assert status == 302, (status, body[:500])
-    return ImportJob.objects.filter(union=union).latest("pk").pk
+    location = headers.get("Location", "")
+    assert status == 302 and "/admin/roster/import/" in location, (status, location, body[:500])
+    return int(location.rstrip("/").rsplit("/", 1)[1])
 
 
 def _wait_for_state(job_id: int, states, seconds: float) -> str:
@@ -236,8 +237,19 @@ def _roster(tmp_path: Path, rows: int) -> Path:
     return path
 
 
+@pytest.fixture
+def server_uploads():
+    """Remove the uploads the server stores under its own MEDIA_ROOT (in the var
+    directory, not the test's) during the test: they hold ID numbers."""
+    folder = Path(settings.VAR_DIR) / "media" / "imports"
+    before = set(folder.glob("*")) if folder.is_dir() else set()
+    yield
+    for path in set(folder.glob("*")) - before if folder.is_dir() else ():
+        path.unlink(missing_ok=True)
+
+
 def test_a_server_killed_while_an_import_writes_leaves_no_member_and_the_file_imports_after(
-    tmp_path,
+    tmp_path, server_uploads
 ):
     union = UnionFactory()
     session_id = _signed_in_session(user_with_role(union, Role.CHAIR))
@@ -274,18 +286,10 @@ def test_a_server_killed_while_an_import_writes_leaves_no_member_and_the_file_im
         again = _upload(server, union, session_id, roster)
         assert _wait_for_state(again, {ImportState.DONE, ImportState.FAILED}, 120) == "done"
     assert Member.objects.filter(union=union).count() == IMPORT_ROWS
-    _remove_uploads(union)
     print(
         f"import of {IMPORT_ROWS} rows killed while writing: 0 members after the kill,"
         f" {IMPORT_ROWS} after importing the same file again"
     )
-
-
-def _remove_uploads(union) -> None:
-    for stored in ImportJob.objects.filter(union=union).values_list("stored_path", flat=True):
-        if stored:
-            # The server keeps uploads under its own MEDIA_ROOT, in the var directory.
-            (Path(settings.VAR_DIR) / "media" / stored).unlink(missing_ok=True)
 
 
 # A voting run killed while ballots are cast -----------------------------------------------
