@@ -180,6 +180,31 @@ def body(errors: list[tuple[str | None, str]], detail: str | None = None) -> dic
     }
 
 
+# What any operation may answer besides what its router lists: the handlers
+# below apply to every route, so the schema says so for every route.
+COMMON_RESPONSES = {
+    400: "业务规则不允许（说明见 detail 与 errors）",
+    401: "缺少或无效的接口令牌",
+    403: "没有执行此操作的权限",
+    404: "未找到，或不在您可查看的范围内",
+    409: "数据已被同时修改，请刷新后重试",
+    422: "请求格式不正确：字段类型、必填字段或取值范围有误",
+    429: "请求过于频繁，请稍后再试",
+}
+
+
+def document_common_responses(schema: dict) -> dict:
+    """Add the error answers every operation can give to each operation of `schema`."""
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in COMMON_RESPONSES.items():
+                if code not in responses and str(code) not in responses:
+                    responses[code] = {"description": description, "content": body}
+    return schema
+
+
 def install(api) -> None:
     """Register the handlers on a NinjaAPI."""
 

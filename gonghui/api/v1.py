@@ -1,7 +1,5 @@
 """The JSON API, version 1, mounted at /api/v1/ (schema: /api/v1/openapi.json)."""
 
-from ninja import NinjaAPI
-
 from gonghui.api import errors
 from gonghui.api.activities import router as activities_router
 from gonghui.api.auth import TokenAuth, UserRateThrottle
@@ -13,6 +11,7 @@ from gonghui.api.honors import router as honors_router
 from gonghui.api.learning import router as learning_router
 from gonghui.api.members import router as members_router
 from gonghui.api.newsletter import router as newsletter_router
+from gonghui.api.openapi import GonghuiAPI
 from gonghui.api.orgs import router as orgs_router
 from gonghui.api.reports import router as reports_router
 from gonghui.api.rights import router as rights_router
@@ -20,7 +19,7 @@ from gonghui.api.safety import router as safety_router
 from gonghui.api.voice import router as voice_router
 from gonghui.api.women import router as women_router
 
-api = NinjaAPI(
+api = GonghuiAPI(
     title="工会工作系统接口",
     version="1",
     description=(

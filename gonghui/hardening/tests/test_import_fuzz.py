@@ -32,7 +32,7 @@ from gonghui.orgs.tests.factories import DepartmentFactory, UnionFactory
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("GONGHUI_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("GONGHUI_FUZZ_EXAMPLES", "60"))
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 HEADERS = [c.header for c in excel.MEMBER_COLUMNS]
 # openpyxl refuses these in cell text; a real file cannot hold them either.
