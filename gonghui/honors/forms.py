@@ -377,6 +377,11 @@ class ScoreSheetForm(ServiceForm):
 
     def add_service_errors(self, error) -> None:
         # The service keys errors by group: keep them for that group's row.
+        wrong = [f for f in error.message_dict if f.startswith("group_")]
+        if wrong:
+            self.add_error(
+                None, f"{len(wrong)}个班组的得分有误（见标红的行），本次填写的得分全部未保存"
+            )
         for field, messages in error.message_dict.items():
             for message in messages:
                 if field.startswith("group_"):

@@ -442,6 +442,7 @@ def test_a_score_above_an_items_maximum_names_the_group_and_item_and_saves_nothi
     )
     assert response.status_code == 400
     assert "第3组“安全生产”得分 35.0 分超过该项满分 30.0 分" in _text(response)
+    assert "1个班组的得分有误（见标红的行），本次填写的得分全部未保存" in _text(response)
     assert not Score.objects.exists()  # the first two groups' good rows are not kept either
 
 
