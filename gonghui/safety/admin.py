@@ -6,6 +6,7 @@ never edited in place: each change is a step with its own page."""
 from django.contrib import admin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
@@ -215,10 +216,21 @@ class ContestAdmin(SafetyAccess, ModelAdmin):
     search_fields = ["title"]
     date_hierarchy = "held_on"
     list_per_page = 50
-    fields = ["union", "title", "held_on", "notes", "coverage"]
-    readonly_fields = ["coverage"]
+    fields = ["union", "title", "held_on", "exam_shown", "notes", "coverage"]
+    readonly_fields = ["coverage", "exam_shown"]
     inlines = [ResultInline]
-    actions_detail = ["results"]
+    actions_detail = ["results", "from_exam"]
+
+    @admin.display(description="关联学习考试")
+    def exam_shown(self, obj):
+        exam = obj.exam
+        if exam is None:
+            return "—（各小组成绩直接填写）"
+        return format_html(
+            '<a class="text-primary-600 underline" href="{}">{}</a>',
+            reverse("admin:learning_exam_change", args=[exam.pk]),
+            exam,
+        )
 
     @admin.display(description="参赛/应参赛")
     def coverage(self, obj):
@@ -234,6 +246,10 @@ class ContestAdmin(SafetyAccess, ModelAdmin):
     @action(description="填写各小组成绩", url_path="results", icon="leaderboard")
     def results(self, request, object_id):
         return redirect("safety:contest_results", self._changeable(request, object_id).pk)
+
+    @action(description="从关联考试取成绩", url_path="from-exam", icon="quiz")
+    def from_exam(self, request, object_id):
+        return redirect("safety:contest_from_exam", self._changeable(request, object_id).pk)
 
 
 @admin.register(Violation)

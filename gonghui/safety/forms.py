@@ -207,7 +207,20 @@ class ContestForm(SafetyForm):
     union = _union()
     title = _text("竞赛名称")
     held_on = _date("竞赛日期")
+    exam = forms.ModelChoiceField(
+        label="关联学习考试",
+        queryset=None,
+        required=False,
+        widget=UnfoldAdminSelectWidget,
+        help_text="竞赛用“学习与题库”中的考试答题时选择，各小组成绩可从考试成绩一键取得",
+    )
     notes = _area("说明", required=False)
+
+    def __init__(self, *args, unions, **kwargs):
+        from gonghui.learning.models import Exam
+
+        super().__init__(*args, unions=unions, **kwargs)
+        self.fields["exam"].queryset = Exam.objects.filter(union__in=unions).order_by("-opens_at")
 
 
 class ContestResultsForm(ServiceForm):

@@ -602,22 +602,21 @@ def take_results_from_exam(*, contest: Contest, actor) -> list[ContestResult]:
     for member, score, _passed in exam_results(exam):
         scores.setdefault(member.group_id, []).append(Decimal(str(score)))
     rows = []
-    for audience, took, passed in group_participation(exam):
-        group = audience if isinstance(audience, Group) else getattr(audience, "group", None)
-        if group is None:
-            continue
-        own = scores.get(group.pk, [])
-        average = sum(own) / len(own) if own else Decimal(0)
-        members = Member.objects.filter(group=group, status="active").count()
+    for line in group_participation(exam):
+        if line.group is None or not line.took:
+            continue  # members in no group, or a group nobody of which sat
+        own = scores[line.group.pk]
         rows.append(
             {
-                "group": group,
-                "audience": max(members, took),
-                "participants": took,
-                "passed": passed,
-                "average_score": average,
+                "group": line.group,
+                "audience": max(line.audience, line.took),
+                "participants": line.took,
+                "passed": line.passed,
+                "average_score": (sum(own) / len(own)).quantize(Decimal("0.1")),
             }
         )
+    if not rows:
+        raise ValidationError({"exam": f"关联的考试“{exam}”还没有小组成员参加，暂无成绩可取"})
     return record_contest_results(contest=contest, rows=rows, actor=actor)
 
 

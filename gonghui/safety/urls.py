@@ -15,4 +15,5 @@ urlpatterns = [
     path("checks/<int:pk>/results/", views.record_results, name="record_results"),
     path("checks/<int:pk>/finding/", views.add_finding, name="add_finding"),
     path("quiz/<int:pk>/results/", views.contest_results, name="contest_results"),
+    path("quiz/<int:pk>/from-exam/", views.contest_from_exam, name="contest_from_exam"),
 ]

@@ -310,6 +310,26 @@ def contest_results(request, pk):
     )
 
 
+@in_admin
+def contest_from_exam(request, pk):
+    """Take each group's result from the learning exam the contest was sat as."""
+    contest = _get(request, Contest, pk)
+    if request.method == "POST":
+        try:
+            rows = services.take_results_from_exam(contest=contest, actor=request.user)
+            messages.success(request, f"已从考试“{contest.exam}”取得 {len(rows)} 个小组的成绩")
+        except ValidationError as e:
+            messages.error(request, e.messages[0])
+        return redirect(change_url(contest))
+    context = {
+        **admin.site.each_context(request),
+        "title": f"从关联考试取成绩：{contest}",
+        "contest": contest,
+        "exam": contest.exam,
+    }
+    return render(request, "safety/contest_from_exam.html", context)
+
+
 def add_violation(request):
     form = ViolationForm(request.POST or None, unions=_unions(request))
     done = _submit(

@@ -2,6 +2,7 @@
 shows its Chinese message; another union's records are not found."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -9,7 +10,7 @@ from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.roles import Role
 from gonghui.orgs.tests.factories import GroupFactory, UnionFactory, user_with_role
 from gonghui.safety import services
-from gonghui.safety.models import ContestResult, Draw, Drill, Hazard, Inspection, State
+from gonghui.safety.models import Contest, ContestResult, Draw, Drill, Hazard, Inspection, State
 from gonghui.safety.tests.factories import Team, assigned, in_work, photo, rectified, report, today
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +184,78 @@ def test_contest_results_are_recorded_per_group_and_ranked_by_score(client):
     assert response.status_code == 302
     ranks = dict(ContestResult.objects.values_list("group__name", "rank"))
     assert ranks == {"二组": 1, "一组": 2}
+
+
+def _contest_sat_as_an_exam(team):
+    """A contest linked to a learning exam: 一组 two sittings (one passed), 二组 one (passed)."""
+    from gonghui.learning import services as learning
+    from gonghui.learning.tests.factories import exam, right_answers, wrong_answers
+
+    first, second = (
+        GroupFactory(union=team.union, name="一组"),
+        GroupFactory(union=team.union, name="二组"),
+    )
+    paper = exam(team.union, title="安全生产月知识竞赛")
+    for group, answers in ((first, right_answers), (first, wrong_answers), (second, right_answers)):
+        member = MemberFactory(union=team.union, group=group)
+        learning.take_exam(exam=paper, member=member, answers=answers(paper))
+    contest = services.record_contest(
+        union=team.union, title="安全知识竞赛", held_on=today(), exam=paper, actor=team.clerk
+    )
+    return contest, paper
+
+
+def test_a_contest_sat_as_a_learning_exam_takes_each_groups_result_from_it(client):
+    team = Team()
+    contest, _ = _contest_sat_as_an_exam(team)
+    client.force_login(team.clerk)
+    response = client.post(f"/admin/safety/quiz/{contest.pk}/from-exam/")
+    assert response.status_code == 302
+    rows = {
+        r.group.name: (r.audience, r.participants, r.passed, r.average_score, r.rank)
+        for r in ContestResult.objects.filter(contest=contest).select_related("group")
+    }
+    assert rows == {
+        "二组": (1, 1, 1, Decimal("100.0"), 1),
+        "一组": (2, 2, 1, Decimal("50.0"), 2),
+    }
+
+
+def test_a_contest_is_linked_to_an_exam_when_it_is_recorded(client):
+    from gonghui.learning.tests.factories import exam
+
+    team = Team()
+    paper = exam(team.union, title="安全生产月知识竞赛")
+    client.force_login(team.clerk)
+    response = client.post(
+        "/admin/safety/contest/add/",
+        {
+            "union": team.union.pk,
+            "title": "安全知识竞赛",
+            "held_on": today().isoformat(),
+            "exam": paper.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Contest.objects.get().exam == paper
+
+
+def test_a_contest_without_an_exam_says_to_fill_in_the_results(client):
+    team = Team()
+    contest = services.record_contest(
+        union=team.union, title="安全知识竞赛", held_on=today(), actor=team.clerk
+    )
+    client.force_login(team.clerk)
+    response = client.post(f"/admin/safety/quiz/{contest.pk}/from-exam/", follow=True)
+    assert "这次竞赛没有关联学习考试，请直接填写各小组成绩" in response.content.decode()
+    assert not ContestResult.objects.exists()
+
+
+def test_another_unions_contest_cannot_take_results(client):
+    contest, _ = _contest_sat_as_an_exam(Team())
+    client.force_login(Team().clerk)
+    assert client.post(f"/admin/safety/quiz/{contest.pk}/from-exam/").status_code == 404
+    assert not ContestResult.objects.exists()
 
 
 def test_the_draw_page_shows_the_seed_the_list_and_the_method(client):
