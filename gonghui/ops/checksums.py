@@ -133,17 +133,37 @@ def postgres_summary(conn) -> dict:
     return tables
 
 
-def postgres_sequences(conn) -> dict:
-    rows = conn.execute(
-        "SELECT sequencename, last_value FROM pg_sequences"
-        " WHERE schemaname = current_schema() ORDER BY sequencename"
+def _sequence_problems(conn) -> list[str]:
+    """Sequences behind their column's largest value (new rows would collide).
+
+    Sequences are outside transactions, so their values are not part of a
+    snapshot and are not compared with the manifest; what a restore needs is
+    that every sequence is at or past the rows it numbers."""
+    owned = conn.execute(
+        "SELECT s.relname, t.relname, a.attname, q.last_value FROM pg_class s"
+        " JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass"
+        "  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
+        " JOIN pg_class t ON t.oid = d.refobjid"
+        " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+        " JOIN pg_sequences q ON q.schemaname = current_schema() AND q.sequencename = s.relname"
+        " WHERE s.relkind = 'S' AND s.relnamespace = current_schema()::regnamespace"
+        " ORDER BY s.relname"
     ).fetchall()
-    return {name: value for name, value in rows}
+    problems = []
+    for sequence, table, column, last in owned:
+        (largest,) = conn.execute(f"SELECT max({quote(column)}) FROM {quote(table)}").fetchone()
+        if largest is not None and (last is None or last < largest):
+            problems.append(
+                f"序列 {sequence} 停在 {last or 0}，而表 {table} 的 {column} 已到 {largest}："
+                "新增记录会撞号"
+            )
+    return problems
 
 
 def postgres_integrity(conn) -> list[str]:
-    """Foreign keys that are not validated or that rows break; [] when sound."""
-    problems = []
+    """Foreign keys that are not validated or that rows break, and sequences
+    behind their rows; [] when sound."""
+    problems = _sequence_problems(conn)
     constraints = conn.execute(
         "SELECT c.conname, c.conrelid::regclass::text, c.confrelid::regclass::text,"
         " c.convalidated,"

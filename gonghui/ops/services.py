@@ -166,10 +166,9 @@ def _snapshot_postgres(database: Database, work: Path) -> tuple[Path, dict]:
                     "数据库完整性检查未通过，没有生成备份：" + "；".join(problems[:10])
                 )
             tables = checksums.postgres_summary(conn)
-            sequences = checksums.postgres_sequences(conn)
     finally:
         conn.close()
-    return dump, {"server_version": server_version, "tables": tables, "sequences": sequences}
+    return dump, {"server_version": server_version, "tables": tables}
 
 
 class _Hashing:
@@ -413,10 +412,6 @@ def _restore_postgres(target: Database, dump: Path, manifest: dict) -> None:
     try:
         with conn.transaction():
             problems = checksums.differences(manifest["tables"], checksums.postgres_summary(conn))
-            sequences = checksums.postgres_sequences(conn)
-            for name, value in manifest.get("sequences", {}).items():
-                if sequences.get(name) != value:
-                    problems.append(f"序列 {name} 应为 {value}，实际 {sequences.get(name)}")
             problems += checksums.postgres_integrity(conn)
     finally:
         conn.close()

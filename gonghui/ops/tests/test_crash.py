@@ -46,7 +46,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Enough rows for a file above imports.BACKGROUND_FROM_BYTES: the large-file path, a
 # background thread in the server, and a write phase of seconds.
 IMPORT_ROWS = 4600
-VOTERS = 300
+VOTERS = 200
 CLIENTS = 12
 
 

@@ -210,3 +210,42 @@ def test_backup_never_overwrites_an_existing_file(tmp_path):
     with pytest.raises(BackupError, match="已存在：不会覆盖已有的备份"):
         services.backup(existing)
     assert existing.read_bytes() == b"keep me"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_taken_while_unions_are_being_added_matches_its_own_manifest(
+    tmp_path, fresh_database
+):
+    import threading
+
+    from django.db import connections
+    from django_scopes import scopes_disabled
+
+    from gonghui.orgs.models import Union
+    from gonghui.orgs.tests.factories import UnionFactory
+
+    stop = threading.Event()
+    added = []
+
+    def keep_writing():
+        try:
+            with scopes_disabled():
+                while not stop.is_set():
+                    added.append(UnionFactory().pk)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        while len(added) < 5:  # the writer is under way before the snapshot
+            threading.Event().wait(0.05)
+        manifest = services.backup(tmp_path / "busy.gonghui-backup")
+    finally:
+        stop.set()
+        writer.join()
+
+    services.restore(tmp_path / "busy.gonghui-backup", into=fresh_database, media=False)
+    in_backup = manifest["tables"]["orgs_union"]["rows"]
+    assert 5 <= in_backup <= Union.objects.count() == len(added)
+    assert summary(fresh_database)["orgs_union"] == manifest["tables"]["orgs_union"]
