@@ -500,6 +500,24 @@ CHARTS: dict[str, Callable[[list[int], Period], Chart]] = {
 }
 
 
+# The metrics each chart reads: a chart whose area is not installed is left out.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "members_trend": ("members.joined", "members.left"),
+    "activities_trend": ("activities.held", "activities.participants"),
+    "hazards_trend": ("safety.hazards_reported", "safety.hazards_rectified"),
+    "groups_comparison": ("members.per_group", "activities.participants"),
+    "hazard_funnel": ("safety.hazards_reported",),
+    "budget_execution": ("finance.expenditure_total",),
+    "proposal_states": ("democracy.proposals_submitted",),
+}
+
+
+def available() -> list[str]:
+    """The chart names whose metrics are all registered, in dashboard order."""
+    registered = {m.key for m in registry.all_metrics()}
+    return [name for name in CHARTS if set(NEEDS.get(name, ())) <= registered]
+
+
 def build(name: str, union_ids: list[int], period: Period) -> Chart:
     """The spec of one chart; KeyError for an unknown name."""
     if name not in CHARTS:
@@ -508,7 +526,7 @@ def build(name: str, union_ids: list[int], period: Period) -> Chart:
 
 
 def build_all(union_ids: list[int], period: Period) -> list[Chart]:
-    return [build(name, union_ids, period) for name in CHARTS]
+    return [build(name, union_ids, period) for name in available()]
 
 
 # PNG -------------------------------------------------------------------------------------------
@@ -707,6 +725,7 @@ def chart_png(name: str, union_ids, period: Period, *, subtitle: str = "") -> by
 __all__ = [
     "CHARTS",
     "FILTERS",
+    "available",
     "BadFilter",
     "Chart",
     "Series",

@@ -367,3 +367,17 @@ def test_a_chart_png_is_a_real_png_drawn_with_a_chinese_font():
 def test_every_chart_draws_as_png_even_when_empty(name):
     png = charts.chart_png(name, [UnionFactory().pk], YEAR)
     assert png.startswith(b"\x89PNG") and len(png) > 5000
+
+
+def test_every_chart_says_which_metrics_it_reads():
+    assert set(charts.NEEDS) == set(charts.CHARTS)
+    assert charts.available() == list(charts.CHARTS)
+
+
+def test_a_chart_whose_area_is_not_installed_is_left_out(monkeypatch):
+    from gonghui.reports import registry
+
+    kept = [m for m in registry.all_metrics() if m.area != "democracy"]
+    monkeypatch.setattr(registry, "all_metrics", lambda area=None: kept)
+    assert "proposal_states" not in charts.available()
+    assert "members_trend" in charts.available()
