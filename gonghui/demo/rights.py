@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from gonghui.democracy.models import Resolution, ResolutionState
 from gonghui.members.models import Member, Status
 from gonghui.orgs.models import Union, UnionKind
 from gonghui.rights.models import (
@@ -91,8 +92,24 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
         kinds.append(("women", "女职工权益保护专项集体合同", None))
     if not school:
         kinds.append(("safety", "劳动安全卫生专项集体合同", None))
+    # Where the congress voted the wage agreement (demo.democracy), the wage
+    # contract takes its vote from that resolution.
+    congress_vote = (
+        Resolution.objects.filter(
+            union=union,
+            state=ResolutionState.PASSED,
+            agenda_item__title__contains="工资专项集体协议",
+            session__date__year=last,
+            session__date__gt=date(last, 2, 22),
+        )
+        .select_related("session")
+        .first()
+    )
     for i, (kind, name, increase) in enumerate(kinds):
         vote = date(last, 3, rng.randint(5, 20) - i)
+        linked = congress_vote if kind == "wage" else None
+        if linked is not None:
+            vote = linked.session.date
         signed = vote + timedelta(days=rng.randint(3, 10))
         filed = signed + timedelta(days=rng.randint(5, 15))
         contracts.append(
@@ -108,10 +125,11 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
                 workers_covered=len(members),
                 wage_increase=increase,
                 vote_on=vote,
-                votes_for=max(1, len(members) // 20) * 9,
-                votes_against=rng.randint(0, 2),
-                votes_abstain=rng.randint(0, 3),
+                votes_for=linked.votes_for if linked else max(1, len(members) // 20) * 9,
+                votes_against=linked.votes_against if linked else rng.randint(0, 2),
+                votes_abstain=linked.votes_abstain if linked else rng.randint(0, 3),
                 vote_passed=True,
+                resolution=linked,
                 signed_on=signed if signed <= today else None,
                 filed_with="区人力资源和社会保障局" if filed <= today else "",
                 filed_on=filed if filed <= today and signed <= today else None,

@@ -137,6 +137,8 @@ def contract_page(request, contract: Contract):
         "drafts": contract.drafts.order_by("-version"),
         "checks_by_year": [(year, list(rows)) for year, rows in groupby(checks, lambda c: c.year)],
         "steps": _contract_steps(contract) if can_change else [],
+        "list_url": reverse("admin:rights_contract_changelist"),
+        "list_label": "集体合同列表",
         "resolution_url": (
             reverse("democracy:day", args=[contract.resolution.session_id])
             if contract.resolution_id and request.access.can(Perm.VIEW_DEMOCRACY, contract.union_id)
@@ -354,6 +356,8 @@ def dispute_page(request, case: DisputeCase):
         "limit": MEDIATION_LIMIT_DAYS,
         "is_open": is_open,
         "sessions": case.sessions.order_by("held_on", "id"),
+        "list_url": reverse("admin:rights_disputecase_changelist"),
+        "list_label": "调解案件列表",
         "steps": (
             [
                 ("记录调解", reverse("rights:record_session", args=[case.pk]), "forum"),

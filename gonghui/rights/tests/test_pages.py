@@ -686,3 +686,33 @@ def test_a_user_without_rights_permissions_cannot_open_the_add_page(client, unio
     client.force_login(user_with_role(union, Role.LIAISON))
     assert client.get("/admin/rights/contract/add/").status_code == 403
     assert client.get("/admin/rights/contracts/expiring/").status_code == 403
+
+
+def test_a_lapsed_contract_without_a_successor_is_listed_until_one_is_registered(
+    client, union, chair
+):
+    signed(
+        union,
+        title="上期女职工专项合同",
+        kind="women",
+        wage_increase=None,
+        starts_on=date(2024, 1, 1),
+        ends_on=TODAY - timedelta(days=30),
+    )
+    assert "上期女职工专项合同" in client.get("/admin/rights/contracts/expiring/").content.decode()
+    contract(
+        union, kind="women", wage_increase=None, starts_on=TODAY, ends_on=TODAY + timedelta(700)
+    )
+    assert (
+        "上期女职工专项合同" not in client.get("/admin/rights/contracts/expiring/").content.decode()
+    )
+
+
+def test_the_answer_button_shows_only_while_a_consultation_is_pending(client, union, chair):
+    asked = services.record_consultation(
+        union=union, asker="李娜", asked_on=TODAY, topic="wages", question="年终奖可以不发吗？"
+    )
+    page = f"/admin/rights/consultation/{asked.pk}/change/"
+    assert "答复或转介" in client.get(page).content.decode()
+    services.answer_consultation(consultation=asked, outcome="answered", answer="视劳动合同约定")
+    assert "答复或转介" not in client.get(page).content.decode()
