@@ -6,7 +6,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from gonghui.members.excel import neutralise
+from gonghui.privacy.own_data import cell_text
 
 COLUMNS = [
     "时间",
@@ -35,14 +35,14 @@ def access_log_xlsx(rows, *, filters: str) -> bytes:
         sheet.append(
             [
                 timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S"),
-                neutralise(row.union.name),
-                neutralise(row.user.username),
-                neutralise(row.user.display_name),
-                neutralise(row.subject),
-                neutralise(row.field),
-                neutralise(row.object_type),
-                neutralise(row.object_id),
-                neutralise(row.reason),
+                cell_text(row.union.name),
+                cell_text(row.user.username),
+                cell_text(row.user.display_name),
+                cell_text(row.subject),
+                cell_text(row.field),
+                cell_text(row.object_type),
+                cell_text(row.object_id),
+                cell_text(row.reason),
             ]
         )
     for i, width in enumerate(WIDTHS):

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -135,6 +136,12 @@ def as_json(member: Member, sections: list[Section]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
+def cell_text(value: str) -> str:
+    """Text a spreadsheet shows as typed: never a formula, no control characters
+    (which openpyxl refuses to write)."""
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -153,7 +160,7 @@ def as_xlsx(member: Member, sections: list[Section]) -> bytes:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
         for row in section.rows:
-            sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+            sheet.append([cell_text(v) if isinstance(v, str) else v for v in row])
         for i, name in enumerate(section.columns, start=1):
             width = max([len(str(name))] + [len(str(r[i - 1])) for r in section.rows[:50]])
             sheet.column_dimensions[get_column_letter(i)].width = min(60, max(10, width * 2))

@@ -3,11 +3,13 @@ downloading her own data."""
 
 import io
 import json
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from gonghui.care.tests.factories import case
+from gonghui.members.models import StatusChange
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import AccessLog
 from gonghui.orgs.roles import Role
@@ -140,3 +142,17 @@ def test_downloading_the_copy_is_logged_as_a_reveal(client):
     log = AccessLog.objects.get()
     assert log.user == member.user and log.reason == "本人下载个人信息副本"
     assert log.object_type == "member" and log.object_id == str(member.pk)
+
+
+def test_control_characters_and_formulas_in_a_record_are_written_as_plain_text(client):
+    member = signed_in(client)
+    StatusChange.objects.create(
+        union=member.union,
+        member=member,
+        to_status="active",
+        on=date(2020, 3, 1),
+        reason="=1+1\x01入会",
+    )
+    response = client.get("/privacy/my-data.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content))["会籍变动"]
+    assert "'=1+1入会" in [c.value for c in sheet[2]]
