@@ -1,7 +1,8 @@
 """Two years of a demo union's recognition: the default award kinds, monthly
 岗位之星 and 优秀小组/优秀班级, a few yearly honours, the model workers on record,
 and the monthly group assessment (班组考核打分) of every group under the
-union's rules, published with its ranking.
+union's rules, published with its ranking. Late in the month the month's
+岗位之星 nominations are in, waiting for the committee's decision.
 
 The rule goes through honors.services; the monthly rows that fan out to every
 group (scores, results, awards) are bulk-inserted with the invariants the
@@ -11,7 +12,7 @@ total (ties share a rank), and an award is a decided nomination.
 """
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -266,3 +267,22 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
             )
         )
     ModelWorker.objects.bulk_create(workers)
+
+    # This month's 岗位之星 nominations are in and wait for the committee's
+    # decision in the back office (drawn last, so earlier draws do not shift).
+    if today.day >= 20:
+        pending = rng.sample(members, min(stars_a_month + 1, len(members)))
+        Nomination.objects.bulk_create(
+            Nomination(
+                union=union,
+                kind=star,
+                year=today.year,
+                month=today.month,
+                member=member,
+                reasons=rng.choice(star_reasons),
+                nominated_on=today - timedelta(days=rng.randint(0, 5)),
+                nominated_by="所在部门",
+                created_by=actor,
+            )
+            for member in pending
+        )

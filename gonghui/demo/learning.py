@@ -1,7 +1,8 @@
 """Two years of a demo union's learning: trainings with their attendees, a
 question bank, the daily question (每日一题) and who answered it, the yearly
-knowledge tests (知识竞赛) with every member's sitting, skill contests and
-certificates (the chair's 工会主席任职资格 among them).
+knowledge tests (知识竞赛) with every member's sitting — the safety month's
+test is the safety contest's paper, whose group results come from it — skill
+contests and certificates (the chair's 工会主席任职资格 among them).
 
 Questions are checked by learning.services.clean_question; fan-out rows
 (attendance, daily answers, sittings) are written in bulk with the invariants
@@ -326,6 +327,8 @@ def _exams(union, rng, start, today, school, members, questions, actor) -> None:
             )
             exam.questions.set(paper)
             _sittings(union, rng, exam, paper, members, min(closes, _tz(today, 17)))
+            if focus == "安全生产":
+                _sat_as_safety_contest(union, exam, actor)
 
 
 def _sittings(union, rng, exam, paper, members, last) -> None:
@@ -360,6 +363,31 @@ def _sittings(union, rng, exam, paper, members, last) -> None:
             )
         )
     Attempt.objects.bulk_create(rows, batch_size=2000)
+
+
+def _sat_as_safety_contest(union, exam, actor) -> None:
+    """The safety month's knowledge contest (issue 5 §1) is sat as this exam:
+    the year's safety contest, written by the safety filler, is linked to it
+    and its per-group results are taken from the sittings."""
+    from django.core.exceptions import ValidationError
+
+    from gonghui.safety import services as safety
+    from gonghui.safety.models import Contest
+
+    contest = (
+        Contest.objects.filter(union=union, held_on__year=exam.opens_at.year, exam_id__isnull=True)
+        .order_by("held_on", "pk")
+        .first()
+    )
+    if contest is None:
+        return
+    contest.exam = exam
+    contest.held_on = timezone.localtime(exam.opens_at).date()
+    contest.save(update_fields=["exam_type", "exam_id", "held_on"])
+    try:
+        safety.take_results_from_exam(contest=contest, actor=actor)
+    except ValidationError:
+        pass  # nobody in a group sat it: the directly recorded results stay
 
 
 def _contests(union, rng, start, today, school, members) -> None:

@@ -46,3 +46,12 @@ def test_the_schools_wage_contract_was_negotiated_in_four_rounds_then_voted_sign
     assert not DisputeCase.objects.filter(union=union, closed_on__gt=TODAY).exists()
     period = Period(date(TODAY.year, 1, 1), TODAY)
     assert registry.value("rights.wage_contract_coverage", [union.pk], period) == 100
+
+
+def test_this_months_post_star_nominations_wait_for_the_committee(school):
+    pending = Nomination.objects.filter(
+        union=school, kind__name="岗位之星", state=NominationState.NOMINATED
+    )
+    assert pending.exists()
+    assert set(pending.values_list("year", "month")) == {(TODAY.year, TODAY.month)}
+    assert not pending.filter(nominated_on__gt=TODAY).exists()
