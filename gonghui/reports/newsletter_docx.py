@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 RED = RGBColor(0xE0, 0x00, 0x00)
 MASTHEAD_SIZE = Pt(36)  # 小初
+MIN_MASTHEAD_SIZE = Pt(22)  # 二号
 ISSUE_TITLE_SIZE = Pt(18)  # 小二
 CAPTION_SIZE = Pt(14)  # 四号
 PHOTO_WIDTH = Mm(120)
@@ -70,12 +71,19 @@ def _text(document, text: str, *, font=BODY_FONT, size=BODY_SIZE, align=None, in
     return p
 
 
+def masthead_size(text: str) -> Pt:
+    """小初 (36 pt) when the name fits one line, smaller for a long one, never under 二号."""
+    fits = Mm(TEXT_WIDTH_MM).pt * 0.95 / max(len(text), 1)
+    return Pt(max(MIN_MASTHEAD_SIZE.pt, min(MASTHEAD_SIZE.pt, int(fits))))
+
+
 def _masthead(document, newsletter, issued_on):
     p = document.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_after = Pt(6)
-    run = p.add_run(masthead(newsletter.union))
-    _fonts(run, TITLE_FONT, MASTHEAD_SIZE)
+    name = masthead(newsletter.union)
+    run = p.add_run(name)
+    _fonts(run, TITLE_FONT, masthead_size(name))
     run.font.color.rgb = RED
     _text(
         document,
@@ -157,6 +165,7 @@ def to_docx(newsletter, *, issued_on, chart=None) -> bytes:
     for item in items:
         heading = _text(document, f"◆ {item.headline}", font=HEADING_FONT, indent=False)
         heading.paragraph_format.space_before = Pt(10)
+        heading.paragraph_format.keep_with_next = True
         for block in blocks(item.body):
             _text(document, block.text.strip())
         for photo in item.photos.all():

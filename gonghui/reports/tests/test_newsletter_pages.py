@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from docx import Document
+from docx.shared import Mm
 
 from gonghui.api.tests.calls import call, token_for
 from gonghui.members.tests.factories import MemberFactory
@@ -15,6 +16,7 @@ from gonghui.orgs.roles import Role
 from gonghui.orgs.tests.factories import UnionFactory, user_with_role
 from gonghui.reports import newsletter_services as services
 from gonghui.reports.models import Newsletter, NewsletterState
+from gonghui.reports.newsletter_docx import masthead_size
 from gonghui.reports.tests.newsletter_records import MONTH, month_of_records
 
 pytestmark = pytest.mark.django_db
@@ -315,3 +317,10 @@ def test_the_api_publishes_once_and_exports_word():
     assert again.status_code == 400 and "已经发布过了" in again.json()["detail"]
     exported = call("get", f"newsletters/{draft.pk}/export", key)
     assert Document(io.BytesIO(exported.content)).paragraphs[0].text == "实验学校工会简报"
+
+
+def test_a_long_union_name_gets_a_smaller_masthead_that_still_fits_one_line():
+    assert masthead_size("实验学校工会简报").pt == 36
+    long_name = "宁波市北仑区新碶实验学校工会简报"
+    assert masthead_size(long_name).pt * len(long_name) <= Mm(156).pt
+    assert masthead_size("某" * 40).pt == 22
