@@ -226,3 +226,8 @@ def test_a_sequence_behind_its_rows_fails_the_postgresql_integrity_check(fresh_d
         ]
         conn.execute("SELECT setval('t_id_seq', 10)")
         assert checksums.postgres_integrity(conn) == []
+
+
+def test_backup_into_a_missing_directory_says_which(tmp_path):
+    with pytest.raises(BackupError, match=f"目录 {tmp_path / 'offsite'} 不存在，无法写入备份"):
+        services.backup(tmp_path / "offsite" / "b.gonghui-backup")
