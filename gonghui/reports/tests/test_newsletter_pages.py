@@ -324,3 +324,13 @@ def test_a_long_union_name_gets_a_smaller_masthead_that_still_fits_one_line():
     long_name = "宁波市北仑区新碶实验学校工会简报"
     assert masthead_size(long_name).pt * len(long_name) <= Mm(156).pt
     assert masthead_size("某" * 40).pt == 22
+
+
+def test_the_api_serves_a_photo_of_an_issue_it_shows_and_404_for_a_stranger():
+    month = month_of_records()
+    n = issue(month, published=True)
+    photo = next(p for i in n.items.all() for p in i.photos.all())
+    path = f"newsletters/{n.pk}/photos/{photo.pk}"
+    shown = call("get", path, token_for(month.chair))
+    assert (shown.status_code, shown["Content-Type"]) == (200, "image/jpeg")
+    assert call("get", path, token_for(user_with_role(UnionFactory()))).status_code == 404
