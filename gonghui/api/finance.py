@@ -99,7 +99,10 @@ def line_out(line) -> dict:
 
 def _entry_out(entry) -> dict:
     linked = (
-        {"type": entry.linked_type.model, "id": entry.linked_id} if entry.linked_type_id else None
+        {"type": entry.linked_type.model, "id": entry.linked_id}
+        # A half-set link (a type without a record) links to nothing, not a server error.
+        if entry.linked_type_id and entry.linked_id is not None
+        else None
     )
     return {
         "id": entry.id,
