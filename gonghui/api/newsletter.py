@@ -15,9 +15,10 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from gonghui.api import schemas
+from gonghui.api import cursor, schemas
 from gonghui.api.access import union_for_write, viewable_unions
 from gonghui.api.schemas import ObjectId
+from gonghui.api.schemas_finance import Limit
 from gonghui.orgs.roles import Perm
 from gonghui.reports import newsletter_services as services
 from gonghui.reports import queries
@@ -41,6 +42,8 @@ REFUSAL = "您没有查看工会简报的权限"
 
 class NewsletterFilters(Schema):
     union: ObjectId | None = Field(None, description="工会编号（不填为有权查看的全部工会）")
+    cursor: schemas.text(40) | None = None
+    limit: Limit = 50
 
 
 class GenerateIn(schemas.Strict):
@@ -57,6 +60,11 @@ class NewsletterSummary(Schema):
     title: str
     state: str
     published_at: datetime | None
+
+
+class NewsletterPage(Schema):
+    items: list[NewsletterSummary]
+    next_cursor: str | None
 
 
 class PhotoOut(Schema):
@@ -173,14 +181,23 @@ def _require_editor(request, union_id: int) -> None:
 
 @router.get(
     "/newsletters",
-    response={200: list[NewsletterSummary], **ERRORS},
+    response={200: NewsletterPage, **ERRORS},
     summary="已发布的工会简报（编辑者另见草稿）",
 )
 def list_newsletters(request, filters: Query[NewsletterFilters]):
-    found = _visible(request).select_related("union").order_by("-month", "-pk")
+    """Issues in id order, `limit` per page; pass `next_cursor` back as `cursor`."""
+    found = _visible(request).select_related("union").order_by("pk")
     if filters.union is not None:
         found = found.filter(union_id=filters.union)
-    return [_summary(n) for n in found[:500]]
+    if filters.cursor:
+        found = found.filter(pk__gt=cursor.decode(filters.cursor))
+    page = list(found[: filters.limit + 1])
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    return {
+        "items": [_summary(n) for n in page],
+        "next_cursor": cursor.encode(page[-1].pk) if more else None,
+    }
 
 
 @router.post(

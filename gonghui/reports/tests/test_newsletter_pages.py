@@ -279,10 +279,10 @@ def test_the_api_lists_published_issues_only_to_readers_who_do_not_edit():
     month = month_of_records()
     draft = issue(month)
     auditor_key = token_for(user_with_role(month.union, Role.AUDIT))
-    assert call("get", "newsletters", auditor_key).json() == []
+    assert call("get", "newsletters", auditor_key).json() == {"items": [], "next_cursor": None}
     assert call("get", f"newsletters/{draft.pk}", auditor_key).status_code == 404
     services.publish(newsletter=draft, actor=month.chair)
-    listed = call("get", "newsletters", auditor_key).json()
+    listed = call("get", "newsletters", auditor_key).json()["items"]
     assert [n["id"] for n in listed] == [draft.pk]
     assert call("get", f"newsletters/{draft.pk}", auditor_key).json()["state"] == "published"
 
@@ -334,3 +334,18 @@ def test_the_api_serves_a_photo_of_an_issue_it_shows_and_404_for_a_stranger():
     shown = call("get", path, token_for(month.chair))
     assert (shown.status_code, shown["Content-Type"]) == (200, "image/jpeg")
     assert call("get", path, token_for(user_with_role(UnionFactory()))).status_code == 404
+
+
+def test_the_api_pages_the_list_with_a_cursor_and_refuses_a_forged_one():
+    month = month_of_records()
+    key = token_for(month.chair)
+    ids = [
+        services.generate(union=month.union, month=m, actor=month.chair, today=TODAY).pk
+        for m in (date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1))
+    ]
+    first = call("get", "newsletters", key, {"limit": 2}).json()
+    rest = call("get", "newsletters", key, {"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [n["id"] for n in first["items"] + rest["items"]] == ids
+    assert rest["next_cursor"] is None
+    forged = call("get", "newsletters", key, {"cursor": "not-ours"})
+    assert forged.status_code == 400 and forged.json()["errors"][0]["field"] == "cursor"
