@@ -90,13 +90,13 @@ def _union():
     )
 
 
-def _member(label, help_text=""):
-    return forms.ModelChoiceField(
-        label=label,
-        queryset=Member.objects.none(),
+def _member(help_text):
+    return forms.CharField(
+        label="会员工号",
         required=False,
-        widget=UnfoldAdminSelectWidget,
+        max_length=30,
         help_text=help_text,
+        widget=UnfoldAdminTextInputWidget,
     )
 
 
@@ -115,10 +115,26 @@ class RightsForm(ServiceForm):
             if unions.count() == 1:
                 self.fields["union"].initial = unions.first()
                 self.fields["union"].widget = forms.HiddenInput()
-        if "member" in self.fields:
-            self.fields["member"].queryset = Member.objects.filter(union__in=unions).order_by(
-                "name_initials", "id"
-            )
+
+
+class MemberByNumber:
+    """Turns the typed 工号 into the member of the chosen union (a roll of
+    thousands does not fit a drop-down)."""
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("member") or "").strip()
+        data["member"] = None
+        union = data.get("union")
+        if number and union is not None:
+            found = list(Member.objects.filter(union=union, employee_number=number)[:2])
+            if not found:
+                self.add_error("member", f"{union.name}没有工号为“{number}”的会员")
+            elif len(found) > 1:
+                self.add_error("member", f"工号“{number}”对应多名会员，请留空工号、直接填写姓名")
+            else:
+                data["member"] = found[0]
+        return data
 
 
 def _name_the_field(field) -> None:
@@ -260,10 +276,10 @@ class ExecutionCheckForm(RightsForm):
 # Dispute mediation ----------------------------------------------------------------------
 
 
-class DisputeForm(RightsForm):
+class DisputeForm(MemberByNumber, RightsForm):
     union = _union()
-    member = _member("申请人（会员）", help_text="申请人是本会会员时选择，姓名可留空")
     applicant = _text("申请人", required=False, max_length=40)
+    member = _member("申请人是本会会员时填写工号，申请人姓名可留空")
     respondent = _text("被申请人", help_text="一般为用人单位")
     claims = forms.MultipleChoiceField(
         label="争议事项", choices=Claim.choices, widget=UnfoldAdminCheckboxSelectMultipleWidget
@@ -305,10 +321,10 @@ class CloseForm(RightsForm):
 # Consultations and legal aid --------------------------------------------------------------
 
 
-class ConsultationForm(RightsForm):
+class ConsultationForm(MemberByNumber, RightsForm):
     union = _union()
-    member = _member("咨询人（会员）", help_text="咨询人是本会会员时选择，姓名可留空")
     asker = _text("咨询人", required=False, max_length=40)
+    member = _member("咨询人是本会会员时填写工号，咨询人姓名可留空")
     asked_on = _date("咨询日期")
     topic = _choice("咨询类别", [("", "请选择"), *Topic.choices])
     question = _area("咨询内容", max_length=4000)

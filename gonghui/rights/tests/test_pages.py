@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs import access
 from gonghui.orgs.roles import Perm, Role
 from gonghui.orgs.tests.factories import UnionFactory, user_with_role
@@ -388,6 +389,25 @@ def test_a_dispute_without_an_applicant_is_refused_by_name(client, union, chair)
         "/admin/rights/disputecase/add/", {"union": union.pk, **CASE, "applicant": ""}
     )
     assert errors_of(response) == {"applicant": ["请填写申请人"]}
+
+
+def test_a_member_applicant_is_found_by_employee_number(client, union, chair):
+    member = MemberFactory(union=union, name="赵敏", employee_number="HD-0815")
+    client.post(
+        "/admin/rights/disputecase/add/",
+        {"union": union.pk, **CASE, "applicant": "", "member": "HD-0815"},
+    )
+    case = DisputeCase.objects.get()
+    assert (case.member, case.applicant) == (member, "赵敏")
+
+
+def test_an_unknown_employee_number_is_refused_by_name(client, union, chair):
+    MemberFactory(union=UnionFactory(), employee_number="HD-0815")
+    response = client.post(
+        "/admin/rights/disputecase/add/", {"union": union.pk, **CASE, "member": "HD-0815"}
+    )
+    assert errors_of(response) == {"member": [f"{union.name}没有工号为“HD-0815”的会员"]}
+    assert not DisputeCase.objects.exists()
 
 
 def test_a_session_is_recorded_on_an_open_case(client, union, chair):
