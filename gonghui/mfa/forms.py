@@ -1,4 +1,5 @@
 from django import forms
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 
 class CodeForm(forms.Form):
@@ -11,7 +12,7 @@ class CodeForm(forms.Form):
             "required": "请输入验证码。",
             "max_length": "验证码太长：请输入6位数字，或8位恢复码。",
         },
-        widget=forms.TextInput(
+        widget=UnfoldAdminTextInputWidget(
             attrs={
                 "autocomplete": "one-time-code",
                 "inputmode": "text",
@@ -32,7 +33,7 @@ class EnrolmentForm(forms.Form):
             "required": "请输入身份验证器上显示的6位数字。",
             "max_length": "验证码太长：请输入6位数字。",
         },
-        widget=forms.TextInput(
+        widget=UnfoldAdminTextInputWidget(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
         help_text="扫码后，身份验证器会显示一个每30秒变化的6位数字，输入当前的数字完成绑定。",

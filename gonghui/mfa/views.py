@@ -83,7 +83,11 @@ def verify(request):
         request,
         "mfa/verify.html",
         _context(
-            request, form=form, title="两步验证", lock=not form.errors and _lock_message(user)
+            request,
+            form=form,
+            title="两步验证",
+            lock=not form.errors and _lock_message(user),
+            required=queries.second_factor_required(user),
         ),
         status=400 if form.errors else 200,
     )

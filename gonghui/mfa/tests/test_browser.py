@@ -87,6 +87,8 @@ def test_the_main_back_office_pages_and_the_portal_run_without_policy_violations
         page.goto(page.base + path)
         page.wait_for_load_state("networkidle")
         seen[path] = violations(page)
+        if path == "/admin/mfa/":
+            shot(page, "manage")
     # Alpine.js is running (it needs 'unsafe-eval'): the account menu opens.
     page.goto(page.base + "/admin/")
     page.wait_for_load_state("networkidle")

@@ -277,14 +277,24 @@ def test_the_code_pages_need_a_back_office_sign_in(client, db):
 def test_the_demo_sign_ins_say_which_accounts_bind_an_authenticator_first(mfa_on):
     from io import StringIO
 
+    from django.core.management.base import OutputWrapper
+
     from gonghui.demo.logins import print_logins
 
     union = UnionFactory()
     user_with_role(union, Role.CHAIR, username="chair")
     user_with_role(union, Role.LIAISON, username="liaison")
     out = StringIO()
-    print_logins(out)
+    print_logins(OutputWrapper(out))
     lines = out.getvalue().splitlines()
     assert next(line for line in lines if "用户名 chair" in line).endswith(" *")
     assert not next(line for line in lines if "用户名 liaison" in line).endswith(" *")
     assert any("首次进入后台时须绑定手机身份验证器" in line for line in lines)
+
+
+def test_no_admin_screen_shows_an_authenticator_key(client, db):
+    from gonghui.orgs.tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404
