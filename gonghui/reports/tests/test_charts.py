@@ -381,3 +381,29 @@ def test_a_chart_whose_area_is_not_installed_is_left_out(monkeypatch):
     monkeypatch.setattr(registry, "all_metrics", lambda area=None: kept)
     assert "proposal_states" not in charts.available()
     assert "members_trend" in charts.available()
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        YEAR,
+        Period(date(2024, 11, 15), date(2025, 4, 10)),
+        Period(date(2021, 6, 1), date(2025, 6, 1)),
+    ],
+    ids=["year", "across-new-year", "by-year"],
+)
+def test_a_trend_grouped_in_one_query_equals_each_buckets_own_figure(period):
+    from gonghui.reports import registry
+
+    union = UnionFactory()
+    _members_ledger(union)
+    members = list(Member.objects.filter(union=union, left_on__isnull=True))
+    # 17:00 UTC on 31 March is 1 April in China: the activity counts in April.
+    late = datetime(2025, 3, 31, 17, 0, tzinfo=UTC)
+    _attend(ActivityFactory(union=union, starts_at=late), members)
+    _attend(ActivityFactory(union=union, starts_at=datetime(2024, 12, 3, tzinfo=UTC)), members[:1])
+    parts = charts.buckets(period)
+    for key in charts.DATE_FIELDS:
+        metric = registry.get(key)
+        expected = [metric.value([union.pk], p) for _, p in parts]
+        assert charts._trend_values(metric, [union.pk], period, parts) == expected, key
