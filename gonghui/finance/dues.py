@@ -211,21 +211,35 @@ def _month_rows(first: date, last: date) -> tuple[str, list]:
 
 def _owed_months_sql(unions: list[int], first: date, last: date) -> tuple[str, list]:
     """SQL for a CTE `owed(member_id, month, base_id)`: every owed month from
-    `first`'s to `last`'s, with the base that applies to it."""
+    `first`'s to `last`'s, with the base that applies to it.
+
+    Each base applies from its `since` up to the next base of the same member
+    (`spans`, by a window function), so a month finds its base by a range join
+    rather than a subquery per member and month; of two bases from the same
+    month, the later one (higher id) wins, as in DuesBook.
+    """
     values, params = _month_rows(first, last)
     marks = ", ".join(["%s"] * len(unions))
     sql = f"""
         months(m, m_end) AS (VALUES {values}),
+        spans AS (
+            SELECT b.id AS base_id, b.member_id, b.union_id, b.since,
+                LEAD(b.since) OVER (
+                    PARTITION BY b.member_id, b.union_id ORDER BY b.since, b.id
+                ) AS until
+            FROM finance_duesbase b
+            WHERE b.union_id IN ({marks})
+        ),
         owed AS (
-            SELECT mem.id AS member_id, months.m AS month,
-                (SELECT b.id FROM finance_duesbase b
-                 WHERE b.member_id = mem.id AND b.union_id = mem.union_id AND b.since <= months.m
-                 ORDER BY b.since DESC, b.id DESC LIMIT 1) AS base_id
-            FROM members_member mem
-            JOIN months ON mem.joined_on <= months.m_end
+            SELECT mem.id AS member_id, months.m AS month, spans.base_id AS base_id
+            FROM spans
+            JOIN members_member mem
+                ON mem.id = spans.member_id AND mem.union_id = spans.union_id
+            JOIN months ON spans.since <= months.m
+                AND (spans.until IS NULL OR months.m < spans.until)
+                AND mem.joined_on <= months.m_end
                 AND (mem.left_on IS NULL OR mem.left_on >= months.m)
-            WHERE mem.union_id IN ({marks})
-                AND NOT EXISTS (
+            WHERE NOT EXISTS (
                     SELECT 1 FROM finance_duesexemption x
                     WHERE x.member_id = mem.id AND x.union_id = mem.union_id
                         AND x.starts_on <= months.m

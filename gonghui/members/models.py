@@ -99,7 +99,12 @@ class Member(ScopedModel):
         ]
         indexes = [
             models.Index(fields=["union", "status", "id"], name="member_union_status"),
-            models.Index(fields=["union", "joined_on"], name="member_union_joined"),
+            # Who was on the roll on a day (audiences, members at a date) is answered
+            # from this index alone, without reading 50,000 rows of the table.
+            models.Index(
+                fields=["union", "joined_on", "left_on", "gender", "status", "group"],
+                name="member_union_roll",
+            ),
             models.Index(fields=["union", "left_on"], name="member_union_left"),
             models.Index(fields=["union", "group"], name="member_union_group"),
             models.Index(fields=["id_number_digest"], name="member_id_digest"),
