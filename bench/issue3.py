@@ -326,12 +326,17 @@ def _raw(cursor, sql: _Sql, union_id: int, start: date, end: date, window: tuple
 
 
 def _registry(metrics, union_id: int, period) -> dict:
+    """Every figure as a dashboard or a report asks for them: in one evaluation,
+    so a ratio reuses the counts already computed for the same period."""
+    from gonghui.reports import registry
+
     out = {}
-    for m in metrics:
-        value = m.value([union_id], period)
-        out[m.key] = value
-        if m.breakdown:
-            out[f"{m.key}/by"] = m.by([union_id], period)
+    with registry.evaluation():
+        for m in metrics:
+            value = m.value([union_id], period)
+            out[m.key] = value
+            if m.breakdown:
+                out[f"{m.key}/by"] = m.by([union_id], period)
     return out
 
 

@@ -12,7 +12,9 @@ list. A ratio metric divides two registered metrics. Dashboards, reports,
 plans and upper unions refer to metrics only by key.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -48,6 +50,15 @@ class Metric:
 
     def value(self, unions, period: Period) -> Decimal | int:
         unions = union_ids(unions)
+        memo = _MEMO.get()
+        if memo is None:
+            return self._compute(unions, period)
+        memo_key = (self.key, tuple(sorted(unions)), period.start, period.end)
+        if memo_key not in memo:
+            memo[memo_key] = self._compute(unions, period)
+        return memo[memo_key]
+
+    def _compute(self, unions: list[int], period: Period) -> Decimal | int:
         if self.is_ratio:
             top = get(self.numerator).value(unions, period)
             if self.denominator_fn is not None:
@@ -75,6 +86,29 @@ class Metric:
 
 
 _REGISTRY: dict[str, Metric] = {}
+
+# Values already computed in the current evaluation (see `evaluation`).
+_MEMO: ContextVar[dict | None] = ContextVar("gonghui_metrics_memo", default=None)
+
+
+@contextmanager
+def evaluation() -> Iterator[None]:
+    """Compute each (metric, unions, period) at most once inside the block.
+
+    A page or a report asks for many figures, and ratios ask again for the
+    counts they divide (知晓率 re-counts the members who answered right). Inside
+    one evaluation the records cannot be expected to change, so the second
+    request reuses the first answer. Nested blocks share the outer memo; the
+    memo is dropped when the outermost block ends, so nothing goes stale.
+    """
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
 
 
 def union_ids(unions) -> list[int]:

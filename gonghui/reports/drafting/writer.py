@@ -4,6 +4,7 @@ the order the seeds use, the plan's goals, and a closing drawn from the data."""
 from datetime import date
 
 from gonghui.periods import Period
+from gonghui.reports import registry
 from gonghui.reports.drafting import sections
 from gonghui.reports.drafting.core import Context, Draft, Section, day_text
 from gonghui.reports.models import ReportKind
@@ -220,7 +221,14 @@ def _closing(ctx: Context, missed_goals: list) -> Section:
 def draft(
     *, union, period: Period, kind: str = ReportKind.ANNUAL, today: date | None = None
 ) -> Draft:
-    """Draft the report from the records of the period (nothing is saved)."""
+    """Draft the report from the records of the period (nothing is saved).
+
+    One evaluation of the registry: a ratio reuses the counts already drawn."""
+    with registry.evaluation():
+        return _draft(union=union, period=period, kind=kind, today=today)
+
+
+def _draft(*, union, period: Period, kind: str, today: date | None) -> Draft:
     ctx = Context(union=union, period=period, kind=kind)
     label = period_label(period, kind)
     title = title_for(union, period, kind)
