@@ -5,7 +5,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from gonghui.api import tokens
-from gonghui.tenancy import request_user
+from gonghui.tenancy import request_token
 
 PREFIX = "Bearer "
 
@@ -25,11 +25,11 @@ class TokenAuth(HttpBearer):
         return self.authenticate(request, key)
 
     def authenticate(self, request, token):
-        user = request_user(request)
-        if user is None or not user.is_authenticated:
+        found = request_token(request)
+        if found is None:
             return None
-        tokens.mark_used(token)
-        return user
+        tokens.mark_used(found)
+        return found.user
 
 
 class UserRateThrottle(SimpleRateThrottle):

@@ -11,7 +11,7 @@ the receipt once and nothing about who voted; results list receipts sorted.
 from functools import wraps
 
 import ninja
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Path, Query, Router
 from ninja.decorators import decorate_view
@@ -158,10 +158,19 @@ def _find(request, model, pk: int, perm: str = Perm.VIEW_DEMOCRACY):
 
 
 def _member(request) -> Member:
-    try:
-        return request.auth.member
-    except ObjectDoesNotExist:
-        raise HttpError(403, "您的账号没有关联会员信息") from None
+    """The caller's member record, read once per request and only the columns a
+    voter's pages need (the encrypted ones are loaded, and decrypted, on use)."""
+    member = getattr(request, "_gonghui_voter", None)
+    if member is None:
+        member = _voter(request.auth)
+        if member is None:
+            raise HttpError(403, "您的账号没有关联会员信息")
+        request._gonghui_voter = member
+    return member
+
+
+def _voter(user) -> Member | None:
+    return Member.objects.filter(user=user).only("id", "union_id", "user_id", "name").first()
 
 
 def _members_election(request, pk: int) -> tuple[Member, Election]:
@@ -187,7 +196,9 @@ def voter_only(model):
         def checked(request, *args, **kwargs):
             user = request_user(request)
             if user is not None and user.is_authenticated:
-                member = Member.objects.filter(user=user).only("union_id").first()
+                member = _voter(user)
+                if member is not None:
+                    request._gonghui_voter = member
                 name = "election_id" if model is Election else "evaluation_id"
                 found = member is not None and (
                     model.objects.filter(pk=kwargs.get(name), union_id=member.union_id).exists()

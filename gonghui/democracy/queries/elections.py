@@ -97,8 +97,11 @@ def elections_for_member(member):
 
 
 def voted(election: Election, member) -> bool | None:
-    entry = RollEntry.objects.filter(election=election, member=member).first()
-    return None if entry is None else entry.voted
+    return (
+        RollEntry.objects.filter(election=election, member=member)
+        .values_list("voted", flat=True)
+        .first()
+    )
 
 
 # Metrics -------------------------------------------------------------------------------
