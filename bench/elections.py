@@ -24,6 +24,7 @@ gets its migration late), so it works before and after that migration exists.
 """
 
 import argparse
+import http.client
 import json
 import os
 import socket
@@ -32,8 +33,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from queue import Queue
@@ -295,6 +294,8 @@ def _serve(port: int) -> subprocess.Popen:
             "gthread",
             "--backlog",
             "2048",
+            "--keep-alive",
+            "5",
             "--log-level",
             "warning",
         ],
@@ -306,22 +307,46 @@ def _serve(port: int) -> subprocess.Popen:
     )
 
 
+_LOCAL = threading.local()
+
+
+def _connection(netloc: str) -> http.client.HTTPConnection:
+    """This client thread's kept-alive connection (a browser keeps one open too)."""
+    conn = getattr(_LOCAL, "conn", None)
+    if conn is None:
+        host, port = netloc.split(":")
+        conn = _LOCAL.conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    return conn
+
+
 def _request(url: str, token: str, body: dict | None = None):
+    parts = urlsplit(url)
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        url,
-        data=data,
-        method="POST" if body is not None else "GET",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    method = "POST" if body is not None else "GET"
     started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+    for attempt in range(2):
+        conn = _connection(parts.netloc)
+        try:
+            conn.request(method, parts.path, body=data, headers=headers)
+            response = conn.getresponse()
             status, payload = response.status, response.read()
-    except urllib.error.HTTPError as e:
-        status, payload = e.code, e.read()
-    except OSError as e:  # a refused or dropped connection counts as a server error
-        status, payload = 599, str(e).encode()
+            if response.will_close:
+                conn.close()
+                _LOCAL.conn = None
+            break
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
+            # The server closed an idle kept-alive connection: open a new one once.
+            conn.close()
+            _LOCAL.conn = None
+            status, payload = 599, str(e).encode()
+            if attempt or method == "POST" and not isinstance(e, BrokenPipeError):
+                break
+        except OSError as e:  # a refused or dropped connection counts as a server error
+            conn.close()
+            _LOCAL.conn = None
+            status, payload = 599, str(e).encode()
+            break
     return status, payload, time.perf_counter() - started
 
 
