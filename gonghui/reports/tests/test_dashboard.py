@@ -298,3 +298,18 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_for_a_chart(client):
 )
 def test_a_figure_is_shown_as_a_cadre_reads_it(key, value, shown):
     assert display(value, registry.get(key)) == shown
+
+
+def test_the_next_page_of_a_filtered_records_page_keeps_its_filter(client):
+    union = UnionFactory()
+    group = GroupFactory(union=union, name="语文组")
+    MemberFactory.create_batch(51, union=union, group=group, joined_on=date(2024, 3, 1))
+    url = reverse("reports:metric_records", args=["members.joined"])
+    client = _signed_in(client, user_with_role(union))
+    first = client.get(url, {"union": union.pk, **PERIOD, "filter": "group", "value": group.pk})
+    assert f"filter=group&amp;value={group.pk}&page=2" in first.content.decode()
+    second = client.get(
+        url, {"union": union.pk, **PERIOD, "filter": "group", "value": group.pk, "page": 2}
+    )
+    assert second.context["page"].number == 2
+    assert len(second.context["rows"]) == 1
