@@ -13,6 +13,8 @@ from gonghui.care.models import HardshipCase
 from gonghui.demo import scales
 from gonghui.demo.tests.dates import SEED, TODAY
 from gonghui.members.models import Application, Member
+from gonghui.privacy.models import Consent
+from gonghui.privacy.purposes import Category
 from gonghui.women.models import ProtectionRecord
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +50,18 @@ def dumped(django_db_setup, django_db_blocker):
                     secrets = _plaintexts()
                     dump = _dump()
                     names = list(Member.objects.order_by("pk").values_list("name", flat=True)[:5])
+                    unconsented = _stored_without_consent()
                     transaction.set_rollback(True)
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
-    return {"dump": dump, "log": "\n".join(handler.lines), "secrets": secrets, "names": names}
+    return {
+        "dump": dump,
+        "log": "\n".join(handler.lines),
+        "secrets": secrets,
+        "names": names,
+        "unconsented": unconsented,
+    }
 
 
 def _plaintexts() -> dict[str, set[str]]:
@@ -65,6 +74,34 @@ def _plaintexts() -> dict[str, set[str]]:
         "手机号码": {m.phone for m in members if m.phone},
         "健康状况": {c.health_details for c in cases},
         "四期保护": {r.arrangements for r in records if r.arrangements},
+    }
+
+
+def _stored_without_consent() -> dict[str, list]:
+    """Sensitive records of the demo whose member had not consented by the day
+    the record starts."""
+
+    def consented(member_id, category, day) -> bool:
+        return Consent.objects.filter(
+            member_id=member_id,
+            category=category,
+            withdrawn_at=None,
+            given_at__date__lte=day,
+        ).exists()
+
+    cases = list(HardshipCase.objects.all())
+    records = list(ProtectionRecord.objects.all())
+    return {
+        "cases": [c.pk for c in cases if not consented(c.member_id, Category.HARDSHIP, c.filed_on)],
+        "health": [
+            c.pk
+            for c in cases
+            if c.health_details and not consented(c.member_id, Category.HEALTH, c.filed_on)
+        ],
+        "four_period": [
+            r.pk for r in records if not consented(r.member_id, Category.FOUR_PERIOD, r.starts_on)
+        ],
+        "counts": [len(cases), len(records)],
     }
 
 
@@ -104,3 +141,9 @@ def test_the_database_dump_holds_no_plaintext(dumped, kind):
 def test_the_log_output_holds_no_plaintext(dumped, kind):
     found = sorted(v for v in dumped["secrets"][kind] if v in dumped["log"])
     assert found == [], f"{kind}在日志中以明文出现：{found[:3]}"
+
+
+def test_the_demo_records_a_consent_before_every_sensitive_record(dumped):
+    unconsented = dumped["unconsented"]
+    assert all(unconsented["counts"])
+    assert unconsented["cases"] == unconsented["health"] == unconsented["four_period"] == []
