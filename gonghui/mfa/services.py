@@ -9,6 +9,7 @@ sent twice at the same moment is accepted once.
 import re
 import secrets
 import time
+import unicodedata
 from base64 import b32encode
 from datetime import timedelta
 
@@ -28,7 +29,7 @@ from gonghui.mfa.models import CodeAttempts
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "身份验证器"
 RECOVERY_NAME = "恢复码"
-TOTP_CODE = re.compile(r"^\d{6}$")
+TOTP_CODE = re.compile(r"^[0-9]{6}$")
 RECOVERY_CODE = re.compile(r"^[a-z2-7]{8}$")
 
 WRONG_CODE = "验证码不正确，请输入身份验证器上当前显示的6位数字，或一个未用过的恢复码。"
@@ -36,8 +37,9 @@ WRONG_FORMAT = "请输入6位数字验证码，或形如 abcd-2345 的8位恢复
 
 
 def normalise(code: str) -> str:
-    """Digits or a recovery code as typed: spaces and hyphens dropped, lower case."""
-    return re.sub(r"[\s\-]", "", code or "").lower()
+    """Digits or a recovery code as typed: full-width characters (a Chinese
+    input method's １２３) made plain, spaces and hyphens dropped, lower case."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", code or "")).lower()
 
 
 def recovery_digest(code: str) -> str:

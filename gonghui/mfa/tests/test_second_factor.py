@@ -298,3 +298,25 @@ def test_no_admin_screen_shows_an_authenticator_key(client, db):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+
+
+@pytest.mark.parametrize("typed", ["", "12 34", "abcdefgh", "1" * 21, "１２３４５６"])
+def test_malformed_enrolment_codes_are_refused_and_bind_nothing(client, chair, mfa_on, typed):
+    sign_in(client, chair)
+    client.get(reverse("mfa:setup"))
+    response = client.post(reverse("mfa:setup"), {"code": typed})
+    assert response.status_code == 400
+    assert not TOTPDevice.objects.filter(user=chair, confirmed=True).exists()
+
+
+def test_the_reset_command_names_an_unknown_account(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="找不到账号“nobody”"):
+        call_command("mfa_reset", "nobody")
+
+
+def test_a_code_typed_in_full_width_digits_is_accepted(chair, mfa_on):
+    device, _ = enrol(chair)
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in code_for(device))
+    assert services.verify(user=chair, code=full_width) == device
