@@ -87,3 +87,24 @@ def test_the_records_behind_a_figure_are_the_ones_it_counts():
 def test_an_unknown_metric_key_is_refused_in_chinese():
     with pytest.raises(KeyError, match="未登记的指标"):
         registry.get("members.nonexistent")
+
+
+def test_a_ratio_in_one_evaluation_reuses_the_count_already_drawn(django_assert_num_queries):
+    union = UnionFactory()
+    MemberFactory(union=union, joined_on=date(2023, 1, 1), gender="F")
+    MemberFactory(union=union, joined_on=date(2023, 1, 1), gender="M")
+    with registry.evaluation():
+        registry.value("members.women", [union], YEAR)
+        registry.value("members.at_end", [union], YEAR)
+        with django_assert_num_queries(0):
+            share = registry.value("members.women_share", [union], YEAR)
+    assert share == Decimal("50.0")
+
+
+def test_figures_are_recounted_outside_an_evaluation_so_nothing_goes_stale():
+    union = UnionFactory()
+    MemberFactory(union=union, joined_on=date(2023, 1, 1))
+    with registry.evaluation():
+        assert registry.value("members.at_end", [union], YEAR) == 1
+    MemberFactory(union=union, joined_on=date(2023, 6, 1))
+    assert registry.value("members.at_end", [union], YEAR) == 2
