@@ -238,6 +238,7 @@ def create_kind(request, payload: shapes.KindIn):
     response={200: shapes.KindOut, **ERRORS},
     summary="修改荣誉类别（已有推荐的不能改评选对象和周期）",
 )
+@guard(Perm.CHANGE_HONORS, kind_id=AwardKind)
 def update_kind(request, payload: shapes.KindUpdate, kind_id: int = KindId):
     kind = _find(request, AwardKind.objects.all(), kind_id, Perm.CHANGE_HONORS)
     return kind_out(services.update_kind(kind=kind, actor=request.auth, **payload.dict()))
@@ -392,6 +393,7 @@ def get_model_worker(request, worker_id: int = WorkerId):
     response={200: shapes.ModelWorkerDetail, **ERRORS},
     summary="修改劳模记录（级别、称号、年度、应享待遇）",
 )
+@guard(Perm.CHANGE_HONORS, worker_id=ModelWorker)
 def update_model_worker(request, payload: shapes.ModelWorkerUpdate, worker_id: int = WorkerId):
     worker = _find(
         request, ModelWorker.objects.select_related("member"), worker_id, Perm.CHANGE_HONORS
