@@ -132,3 +132,14 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings(tmp_path):
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_a_views_own_private_cache_choice_for_photos_stands():
+    from django.http import HttpResponse
+
+    photo = HttpResponse()
+    photo["Cache-Control"] = "private, max-age=3600"
+    public = HttpResponse()
+    public["Cache-Control"] = "public, max-age=3600"
+    assert security._kept_privately(photo)
+    assert not security._kept_privately(public)
