@@ -2,9 +2,11 @@
 page (gonghui/security.py, gonghui/mfa/throttling.py, settings.py)."""
 
 import os
+import re
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -143,3 +145,24 @@ def test_a_views_own_private_cache_choice_for_photos_stands():
     public["Cache-Control"] = "public, max-age=3600"
     assert security._kept_privately(photo)
     assert not security._kept_privately(public)
+
+
+INLINE_SCRIPT = [
+    (re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I), "inline event handler (on…=)"),
+    (re.compile(r"javascript:", re.I), "javascript: link"),
+    (
+        re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\bnonce=)(?![^>]*application/json)[^>]*>", re.I),
+        "inline <script> without the CSP nonce",
+    ),
+]
+
+
+def test_no_template_of_ours_holds_script_the_policy_would_refuse():
+    root = Path(django_settings.BASE_DIR) / "gonghui"
+    found = [
+        f"{path.relative_to(root)}: {what}"
+        for path in sorted(root.glob("**/templates/**/*.html"))
+        for pattern, what in INLINE_SCRIPT
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
