@@ -6,12 +6,14 @@ place."""
 
 from urllib.parse import urlencode
 
+import nh3
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
 
@@ -165,7 +167,9 @@ class AnnouncementAdmin(HonorsAccess, ModelAdmin):
 
     @admin.display(description="公示内容")
     def shown_body(self, obj):
-        return format_html("<div class='prose'>{}</div>", obj.body)
+        # Built from escaped text by honors.services; cleaned again on the way out.
+        body = mark_safe(nh3.clean(obj.body))  # noqa: S308
+        return format_html("<div class='prose max-w-none'>{}</div>", body)
 
 
 @admin.register(ModelWorker)

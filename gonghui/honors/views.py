@@ -88,8 +88,9 @@ def _page(
         "submit": submit,
         **extra,
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, context, status=status)
+    # Bad input answers the same page with its Chinese message, status 200
+    # like every back-office form (docs/decisions.md, hardening).
+    return render(request, template, context)
 
 
 def _submit(request, form, act, *, done, said=None):
@@ -384,8 +385,7 @@ def sheet(request, pk):
         "missing": [] if published else queries.unscored_groups(assessment),
         "ranking": queries.published_ranking(assessment) if published else None,
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "honors/sheet.html", context, status=status)
+    return render(request, "honors/sheet.html", context)
 
 
 @require_POST
