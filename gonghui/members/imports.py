@@ -390,9 +390,13 @@ def import_members(
     dry_run: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     before_write: Callable[[], None] | None = None,
+    on_commit_of_write: Callable[[ImportOutcome], None] | None = None,
 ) -> ImportOutcome:
     """Check every row of a roster workbook and, if allowed, write it in one
-    transaction. Returns what happened; never raises for bad input."""
+    transaction. Returns what happened; never raises for bad input.
+
+    `on_commit_of_write(outcome)` runs inside that transaction, after the last
+    row: whatever it records commits with the members or not at all."""
     outcome = ImportOutcome()
     try:
         excel.inspect_upload(path, max_bytes=settings.MEMBER_IMPORT_MAX_BYTES)
@@ -411,7 +415,7 @@ def import_members(
         return outcome
     if before_write:
         before_write()
-    _write(union, valid, outcome, actor=actor, progress=progress)
+    _write(union, valid, outcome, actor=actor, progress=progress, last=on_commit_of_write)
     return outcome
 
 
@@ -521,7 +525,7 @@ def _check_rows(union, sheet, outcome, *, update, progress) -> list[tuple[int, d
     return valid
 
 
-def _write(union, valid, outcome, *, actor, progress) -> None:
+def _write(union, valid, outcome, *, actor, progress, last=None) -> None:
     fields = [f for f in EDITABLE if f != "id_number"]
     creates = [d for _, d in valid if "member_id" not in d]
     updates = [d for _, d in valid if "member_id" in d]
@@ -564,8 +568,10 @@ def _write(union, valid, outcome, *, actor, progress) -> None:
             done += len(chunk)
             if progress:
                 progress("writing", done, len(valid))
-    outcome.created, outcome.updated = len(creates), len(updates)
-    outcome.written = True
+        outcome.created, outcome.updated = len(creates), len(updates)
+        outcome.written = True
+        if last:
+            last(outcome)
 
 
 EDITABLE = (
@@ -712,6 +718,11 @@ def _run_job(job_id: int) -> None:
         def before_write() -> None:
             _set(job, state=ImportState.WRITING, heartbeat_at=timezone.now())
 
+        def written(outcome: ImportOutcome) -> None:
+            # In the members' own transaction: a server that dies after the
+            # commit leaves a finished job, never one "interrupted, nothing written".
+            _finish(job, outcome, remove_upload=False)
+
         try:
             options = job.options or {}
             outcome = import_members(
@@ -723,6 +734,7 @@ def _run_job(job_id: int) -> None:
                 dry_run=bool(options.get("dry_run")),
                 progress=progress,
                 before_write=before_write,
+                on_commit_of_write=written,
             )
         except Exception:
             log.exception("import job %s failed", job_id)
@@ -736,7 +748,7 @@ def _run_job(job_id: int) -> None:
         _finish(job, outcome)
 
 
-def _finish(job: ImportJob, outcome: ImportOutcome) -> None:
+def _finish(job: ImportJob, outcome: ImportOutcome, *, remove_upload: bool = True) -> None:
     options = job.options or {}
     if outcome.written:
         parts = [f"成功导入{outcome.created}名会员"]
@@ -771,7 +783,7 @@ def _finish(job: ImportJob, outcome: ImportOutcome) -> None:
         errors=[asdict(e) for e in outcome.errors],
         finished_at=timezone.now(),
     )
-    if not outcome.errors:
+    if remove_upload and not outcome.errors:
         # Nothing left to report on: do not keep plain ID numbers on disk.
         _remove_upload(job)
 

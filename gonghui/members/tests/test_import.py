@@ -539,3 +539,15 @@ def test_the_error_workbook_fills_bad_cells_red_with_the_message_as_comment(unio
     assert ws["A2"].comment is None and ws["A2"].fill.fill_type is None
     listing = list(wb["错误清单"].values)
     assert listing[1][:2] == (3, "E（手机号码）")
+
+
+def test_what_the_write_hook_records_commits_with_the_members_or_not_at_all(union, tmp_path):
+    # The job is marked finished in this hook: a server killed between the
+    # members' commit and the job's update must never leave "nothing written".
+    def fails(outcome):
+        assert outcome.created == 2
+        raise RuntimeError("server gone")
+
+    with pytest.raises(RuntimeError):
+        run(union, roster_file(tmp_path, [a_row(1), a_row(2)]), on_commit_of_write=fails)
+    assert not Member.objects.filter(union=union).exists()
