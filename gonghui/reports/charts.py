@@ -270,10 +270,6 @@ def buckets(period: Period) -> list[tuple[str, Period]]:
     ]
 
 
-def _bucket_word(period: Period) -> str:
-    return "按年" if len(buckets(period)) and buckets(period)[0][0].endswith("年") else "按月"
-
-
 # The date each trend metric puts a record in its period by. For these, one
 # query grouped by month (or year) over the whole period gives every bar; the
 # bars still equal each month's own records (tests check both ways).
@@ -335,7 +331,7 @@ def _trend(
         )
     return Chart(
         name=name,
-        title=f"{title}（{_bucket_word(period)}）",
+        title=f"{title}（{'按月' if parts[0][0].endswith('月') else '按年'}）",
         kind=kind,
         labels=[label for label, _ in parts],
         series=series,

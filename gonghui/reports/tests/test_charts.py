@@ -407,3 +407,10 @@ def test_a_trend_grouped_in_one_query_equals_each_buckets_own_figure(period):
         metric = registry.get(key)
         expected = [metric.value([union.pk], p) for _, p in parts]
         assert charts._trend_values(metric, [union.pk], period, parts) == expected, key
+
+
+def test_a_trend_says_whether_it_goes_by_month_or_by_year():
+    union = UnionFactory()
+    by_month = charts.build("members_trend", [union.pk], YEAR)
+    by_year = charts.build("members_trend", [union.pk], Period(date(2021, 1, 1), YEAR.end))
+    assert (by_month.title, by_year.title) == ("会员增减（按月）", "会员增减（按年）")
