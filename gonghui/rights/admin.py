@@ -232,7 +232,7 @@ class SupervisionCheckAdmin(RightsAccess, ModelAdmin):
         "resolved_on",
     ]
     readonly_fields = fields
-    actions_detail = ["respond", "resolve"]
+    actions_detail = ["letter", "respond", "resolve"]
 
     @admin.display(description="处理情况")
     def status(self, obj):
@@ -260,6 +260,16 @@ class SupervisionCheckAdmin(RightsAccess, ModelAdmin):
         return self._may_change(
             request, object_id, lambda c: not c.compliant and c.resolved_on is None
         )
+
+    def has_letter_permission(self, request, object_id=None):
+        if object_id is None:
+            return True
+        found = self.get_queryset(request).filter(pk=object_id).first()
+        return found is not None and not found.compliant and bool(found.recommendation)
+
+    @action(description="打印监督意见书", url_path="letter", icon="print", permissions=["letter"])
+    def letter(self, request, object_id):
+        return redirect("rights:print_letter", self.get_object(request, object_id).pk)
 
     @action(
         description="登记用人单位答复", url_path="respond", icon="mail", permissions=["respond"]

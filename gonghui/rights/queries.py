@@ -121,6 +121,15 @@ def expiry_alert(contract: Contract, today) -> str:
     return ""
 
 
+def employer_of(union: Union) -> str:
+    """The employer the union faces: party to its latest contract, else the
+    union's name without 工会 (an enterprise union is named after it)."""
+    latest = Contract.objects.filter(union_id=union.pk).order_by("-starts_on", "-id").first()
+    if latest is not None:
+        return latest.employer
+    return union.name.removesuffix("工会").removesuffix("委员会") or union.name
+
+
 def overdue_disputes(*, union_ids, today) -> QuerySet:
     """Open cases past the statutory 15 days of mediation."""
     return DisputeCase.objects.filter(

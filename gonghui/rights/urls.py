@@ -20,4 +20,5 @@ urlpatterns = [
     path("consultations/<int:pk>/answer/", views.answer_consultation, name="answer"),
     path("supervision/<int:pk>/response/", views.record_response, name="record_response"),
     path("supervision/<int:pk>/resolved/", views.mark_resolved, name="mark_resolved"),
+    path("supervision/<int:pk>/letter/", views.print_letter, name="print_letter"),
 ]

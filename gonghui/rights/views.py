@@ -11,6 +11,7 @@ from itertools import groupby
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -475,6 +476,16 @@ def add_supervision(request):
 def _check_intro(check: SupervisionCheck) -> str:
     sent = f"，意见书于{check.recommended_on:%Y-%m-%d}送达" if check.recommended_on else ""
     return f"{check}{sent}。检查情况：{check.finding}"
+
+
+@in_admin
+def print_letter(request, pk):
+    """The union's 监督意见书 laid out on A4, to print, stamp and deliver."""
+    check = _viewable(request, SupervisionCheck, pk)
+    if check.compliant or not check.recommendation:
+        raise Http404("该次检查未发现问题，没有监督意见书")
+    context = {"check": check, "employer": queries.employer_of(check.union)}
+    return render(request, "rights/letter_print.html", context)
 
 
 @in_admin

@@ -736,3 +736,25 @@ def test_the_answer_button_shows_only_while_a_consultation_is_pending(client, un
     assert "答复或转介" in client.get(page).content.decode()
     services.answer_consultation(consultation=asked, outcome="answered", answer="视劳动合同约定")
     assert "答复或转介" not in client.get(page).content.decode()
+
+
+def test_the_written_recommendation_prints_addressed_to_the_employer(client, union, chair):
+    contract(union, employer="华东精密机械有限公司")
+    check = _finding(union)
+    page = client.get(f"/admin/rights/supervision/{check.pk}/letter/").content.decode()
+    assert "劳动法律监督意见书" in page
+    assert "华东精密机械有限公司：" in page
+    assert "请按劳动合同约定日期足额支付工资" in page
+    assert "size: A4" in page
+
+
+def test_a_compliant_check_has_no_letter(client, union, chair):
+    check = services.record_supervision(
+        union=union, area="women", checked_on=TODAY, finding="女职工特殊保护落实", compliant=True
+    )
+    assert client.get(f"/admin/rights/supervision/{check.pk}/letter/").status_code == 404
+
+
+def test_another_unions_letter_is_not_found(client, union, chair):
+    check = _finding(UnionFactory())
+    assert client.get(f"/admin/rights/supervision/{check.pk}/letter/").status_code == 404
