@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gonghui.orgs.models import Union
-from gonghui.reports import queries, services
+from gonghui.periods import Period
+from gonghui.reports import charts, queries, services
 from gonghui.reports.forms import (
     DraftForm,
     GoalForm,
@@ -25,7 +26,7 @@ from gonghui.reports.forms import (
     add_service_errors,
 )
 from gonghui.reports.models import Goal, Plan, PlanSection, SummaryReport
-from gonghui.reports.officedoc import to_docx
+from gonghui.reports.officedoc import Figure, to_docx
 from gonghui.reports.render import to_markdown
 
 
@@ -261,11 +262,31 @@ def _download(content, filename: str, content_type: str) -> HttpResponse:
 @in_admin
 def export_docx(request, pk):
     report = _get(request, SummaryReport, pk)
+    figures = _report_charts(report) if request.GET.get("charts") == "1" else ()
     return _download(
-        to_docx(report.latest_version().body),
-        f"report-{report.pk}.docx",
+        to_docx(report.latest_version().body, figures=figures),
+        f"report-{report.pk}{'-charts' if figures else ''}.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
+
+
+# The charts a summary's appendix carries, when they have anything to show.
+REPORT_CHARTS = ("members_trend", "activities_trend", "hazard_funnel", "budget_execution")
+
+
+def _report_charts(report) -> list[Figure]:
+    """The report period's charts as appendix figures (附图), empty ones left out."""
+    period = Period(report.start, report.end)
+    figures = []
+    for name in REPORT_CHARTS:
+        if name not in charts.available():
+            continue
+        chart = charts.build(name, [report.union_id], period)
+        if chart.empty:
+            continue
+        png = charts.render_png(chart, subtitle=report.union.name)
+        figures.append(Figure(png, f"附图{len(figures) + 1}  {chart.title}"))
+    return figures
 
 
 @in_admin

@@ -73,3 +73,28 @@ def test_a_figure_is_as_wide_as_allowed_within_the_text_block():
 
 def test_without_figures_the_export_has_no_picture():
     assert "[图]" not in _layout(to_docx(HTML))
+
+
+def test_the_summary_export_with_charts_appends_the_periods_charts_as_figures(client):
+    from datetime import date
+
+    from django.urls import reverse
+
+    from gonghui.orgs.roles import Role
+    from gonghui.orgs.tests.factories import user_with_role
+    from gonghui.reports import services
+
+    union = UnionFactory()
+    MemberFactory.create_batch(3, union=union, joined_on=date(2025, 4, 2))
+    chair = user_with_role(union, Role.CHAIR)
+    report = services.draft_report(
+        union=union, start=date(2025, 1, 1), end=date(2025, 12, 31), actor=chair
+    )
+    client.force_login(chair)
+    url = reverse("reports:export_docx", args=[report.pk])
+    plain = _layout(client.get(url).content)
+    with_charts = _layout(client.get(url, {"charts": "1"}).content)
+    assert "[图]" not in plain
+    # Members joined in April draw the members' trend; the empty charts are left out.
+    assert with_charts[-2] == "[图]" and with_charts[-1].startswith("附图1")
+    assert sum(1 for row in with_charts if row == "[图]") == 1
