@@ -36,7 +36,11 @@ def home(request):
     response = render(
         request,
         "privacy/portal_home.html",
-        {"member": member, "categories": queries.consents_of(member)},
+        {
+            "member": member,
+            "categories": queries.consents_of(member),
+            "reveals": queries.reveals_of(member),
+        },
     )
     response["Cache-Control"] = "no-store"
     return response

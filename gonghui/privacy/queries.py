@@ -27,6 +27,26 @@ def consents_of(member: Member) -> list[dict]:
     ]
 
 
+def reveals_of(member: Member, *, limit: int = 50) -> list[AccessLog]:
+    """The latest reveals of the member's own sensitive values and records, so she
+    can see who in the union opened them and why (PIPL art. 44: the right to know)."""
+    from gonghui.care.models import HardshipCase
+    from gonghui.women.models import ProtectionRecord
+
+    cases = HardshipCase.objects.filter(member=member).values_list("pk", flat=True)
+    records = ProtectionRecord.objects.filter(member=member).values_list("pk", flat=True)
+    about = (
+        Q(object_type="member", object_id=str(member.pk))
+        | Q(object_type="hardship_case", object_id__in=[str(p) for p in cases])
+        | Q(object_type="protection_record", object_id__in=[str(p) for p in records])
+    )
+    return list(
+        AccessLog.objects.filter(about, union_id=member.union_id)
+        .select_related("user")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
 def _day_start(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gonghui.care.tests.factories import case
+from gonghui.members import services as members
 from gonghui.members.models import StatusChange
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import AccessLog
@@ -156,3 +157,14 @@ def test_control_characters_and_formulas_in_a_record_are_written_as_plain_text(c
     response = client.get("/privacy/my-data.xlsx")
     sheet = load_workbook(io.BytesIO(response.content))["会籍变动"]
     assert "'=1+1入会" in [c.value for c in sheet[2]]
+
+
+def test_she_sees_who_opened_her_sensitive_values_and_why(client):
+    member = signed_in(client)
+    chair = user_with_role(member.union, Role.CHAIR, display_name="李主席")
+    members.reveal(member=member, field="id_number", reason="办理医保转移", user=chair)
+    other = MemberFactory(union=member.union)
+    members.reveal(member=other, field="phone", reason="别人的理由", user=chair)
+    page = client.get("/privacy/").content.decode()
+    assert "办理医保转移" in page and "李主席" in page
+    assert "别人的理由" not in page
