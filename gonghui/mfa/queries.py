@@ -6,7 +6,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gonghui.mfa.models import CodeAttempts
-from gonghui.orgs.models import RoleAssignment
+from gonghui.orgs.access import access_for
 
 
 def second_factor_required(user) -> bool:
@@ -16,8 +16,11 @@ def second_factor_required(user) -> bool:
         return False
     if user.is_superuser and settings.GONGHUI_MFA_REQUIRED_FOR_SUPERUSERS:
         return True
-    roles = settings.GONGHUI_MFA_ROLES
-    return bool(roles) and RoleAssignment.objects.filter(user=user, role__in=roles).exists()
+    roles = set(settings.GONGHUI_MFA_ROLES)
+    # The roles the request's scoping reads anyway (cached on the user object),
+    # so the check costs no query of its own.
+    held = access_for(user).roles.values()
+    return any(roles & union_roles for union_roles in held)
 
 
 def authenticator(user) -> TOTPDevice | None:
