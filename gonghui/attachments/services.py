@@ -67,7 +67,8 @@ def sniff(head: bytes, content: bytes) -> str | None:
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
+        # An unsupported zip version or compression method raises NotImplementedError.
+        except (zipfile.BadZipFile, NotImplementedError, EOFError, ValueError, OSError):
             return None
         if "[Content_Types].xml" not in names:
             return None

