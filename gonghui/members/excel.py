@@ -307,7 +307,11 @@ class SheetReader:
         self.sheet_title, self._sheet_path = chosen[0], chosen[2]
         self._wb, self._strings = reader.wb, reader.shared_strings
         self.epoch = reader.wb.epoch
-        self.max_row = self._declared_rows()
+        try:
+            self.max_row = self._declared_rows()
+        except Exception as e:  # a damaged part: zlib.error, BadZipFile, CRC mismatch…
+            self._archive.close()
+            raise _unreadable(e) from e
         return self
 
     def _declared_rows(self) -> int:
