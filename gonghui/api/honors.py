@@ -233,6 +233,17 @@ def create_kind(request, payload: shapes.KindIn):
     )
 
 
+# Registered before /honors/kinds/{kind_id}, which would otherwise take this path.
+@router.post(
+    "/honors/kinds/defaults",
+    response={200: list[shapes.KindOut], **ERRORS},
+    summary="补齐默认荣誉类别（岗位之星、优秀班级、工人先锋号等）",
+)
+def default_kinds(request, payload: shapes.UnionIn):
+    union = union_for_write(request, payload.union, Perm.CHANGE_HONORS)
+    return [kind_out(k) for k in services.ensure_default_kinds(union=union)]
+
+
 @router.put(
     "/honors/kinds/{kind_id}",
     response={200: shapes.KindOut, **ERRORS},
@@ -242,16 +253,6 @@ def create_kind(request, payload: shapes.KindIn):
 def update_kind(request, payload: shapes.KindUpdate, kind_id: int = KindId):
     kind = _find(request, AwardKind.objects.all(), kind_id, Perm.CHANGE_HONORS)
     return kind_out(services.update_kind(kind=kind, actor=request.auth, **payload.dict()))
-
-
-@router.post(
-    "/honors/kinds/defaults",
-    response={200: list[shapes.KindOut], **ERRORS},
-    summary="补齐默认荣誉类别（岗位之星、优秀班级、工人先锋号等）",
-)
-def default_kinds(request, payload: shapes.UnionIn):
-    union = union_for_write(request, payload.union, Perm.CHANGE_HONORS)
-    return [kind_out(k) for k in services.ensure_default_kinds(union=union)]
 
 
 # Nominations -----------------------------------------------------------------------------
