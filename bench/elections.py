@@ -41,8 +41,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 VOTERS = 2000
 CLIENTS = 50
-WORKERS = 4
-THREADS = 4
+# gunicorn: 2 × cores + 1 workers (docs/deployment.md); BENCH_WORKERS/BENCH_THREADS override.
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+THREADS = int(os.environ.get("BENCH_THREADS", 2))
 SEATS = 3
 CANDIDATES = ["王建国", "李秀英", "张伟", "刘芳", "陈磊"]
 TARGET_P95_MS = 250
