@@ -15,6 +15,17 @@ def _no_scope_by_default():
 
 
 @pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: rate limits count per user id, and
+    ids are reused once a test's transaction rolls back, so counts from earlier
+    tests in the same process would otherwise throttle a later one."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -81,7 +81,9 @@ def test_the_dashboard_shows_members_at_the_end_and_clicking_it_lists_them(page)
     figure = page.locator("[data-metric='members.at_end']")
     expect(figure).to_contain_text("期末会员数")
     expect(figure).to_contain_text("2")
-    expect(page.locator("#per-group")).to_contain_text("数学组")
+    # Members per group is the dashboard's group comparison chart; its data table
+    # (folded under the chart) names the group.
+    expect(page.locator("[data-chart-table='groups_comparison']")).to_contain_text("数学组")
     shot(page, "dashboard")
     figure.click()
     records = page.locator("#records")
