@@ -17,6 +17,18 @@ _ON_ROLL = "union_id = %s AND joined_on <= %s AND (left_on IS NULL OR left_on > 
 _LEFT = "'transferred', 'retired', 'withdrawn', 'deceased'"
 
 
+# The membership figures at the top of the union dashboard (the roster's own);
+# every other area's figures are measured by issue3_metrics_m and issue5_metrics_m.
+DASHBOARD_METRICS = (
+    "members.at_end",
+    "members.joined",
+    "members.left",
+    "members.women",
+    "members.women_share",
+    "members.membership_rate",
+)
+
+
 def _percent(top, bottom) -> Decimal:
     if not bottom:
         return Decimal("0.0")
@@ -80,7 +92,6 @@ def measure(union, today: date) -> dict:
     from django.db import connection
 
     from gonghui.periods import Period
-    from gonghui.reports.views import DASHBOARD_METRICS
 
     period = Period(date(today.year, 1, 1), today)
     with connection.cursor() as cursor:
