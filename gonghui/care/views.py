@@ -5,13 +5,11 @@ records (another union's record is 404), checks the permission the step
 needs, and calls one service.
 """
 
-from functools import wraps
-
-from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from gonghui import backoffice
 from gonghui.care import queries, services
 from gonghui.care.forms import (
     ApproveAssistanceForm,
@@ -37,58 +35,21 @@ from gonghui.care.models import Assistance, DonationCampaign, HardshipCase, Scho
 from gonghui.orgs.models import Union
 from gonghui.orgs.roles import Perm
 
-
-def in_admin(view):
-    """Run the view inside the admin shell (signed-in staff only)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return wrapped
+in_admin = backoffice.in_admin
+_submit = backoffice.submit
+_change_url = backoffice.change_url
 
 
 def _unions(request, perm: str):
-    allowed = request.access.unions_with(perm)
-    if not allowed:
-        raise PermissionDenied("您没有关怀帮扶的管理权限")
-    return Union.objects.filter(pk__in=allowed).order_by("path")
+    return backoffice.unions_with(request, perm, "您没有关怀帮扶的管理权限")
 
 
 def _get(request, model, pk, perm: str = Perm.CHANGE_CARE):
-    """A record of a union where the user holds `perm`; any other is 404."""
-    return get_object_or_404(
-        model.objects.filter(union__in=request.access.unions_with(perm)), pk=pk
-    )
+    return backoffice.record_of(request, model, pk, perm)
 
 
-def _page(request, *, form, title: str, intro: str = "", submit: str = "保存", **extra):
-    context = {
-        **admin.site.each_context(request),
-        "title": title,
-        "form": form,
-        "intro": intro,
-        "submit": submit,
-        **extra,
-    }
-    return render(request, "care/form.html", context)
-
-
-def _submit(request, form, act, *, done):
-    """Validate, call the service, put its messages on the form; None when not done."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = act(dict(form.cleaned_data))
-    except ValidationError as e:
-        form.add_service_errors(e)
-        return None
-    messages.success(request, f"已保存：{result}")
-    return redirect(done(result))
-
-
-def _change_url(obj) -> str:
-    return reverse(f"admin:care_{obj._meta.model_name}_change", args=[obj.pk])
+def _page(request, **page):
+    return backoffice.form_page(request, "care/form.html", **page)
 
 
 def _without(data: dict, *names) -> dict:

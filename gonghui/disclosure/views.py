@@ -3,63 +3,33 @@ shell. Each finds its object among the unions where the user holds the
 permission the step needs (another union's record is 404) and calls one
 service."""
 
-from functools import wraps
-
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from gonghui import backoffice
 from gonghui.disclosure import services
 from gonghui.disclosure.forms import BudgetPostForm, PostForm, ReplyForm, WithdrawForm
 from gonghui.disclosure.models import Feedback, Post
 from gonghui.orgs.models import Union
 from gonghui.orgs.roles import Perm
 
-
-def in_admin(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return wrapped
+in_admin = backoffice.in_admin
 
 
 def _unions(request, perm: str = Perm.CHANGE_DISCLOSURE):
-    allowed = request.access.unions_with(perm)
-    if not allowed:
-        raise PermissionDenied("您没有厂务公开的管理权限")
-    return Union.objects.filter(pk__in=allowed).order_by("path")
+    return backoffice.unions_with(request, perm, "您没有厂务公开的管理权限")
 
 
 def _get(request, model, pk, perm: str = Perm.CHANGE_DISCLOSURE):
-    return get_object_or_404(
-        model.objects.filter(union__in=request.access.unions_with(perm)), pk=pk
-    )
+    return backoffice.record_of(request, model, pk, perm)
 
 
-def _page(request, *, form, title: str, intro: str = "", submit: str = "保存", **extra):
-    context = {
-        **admin.site.each_context(request),
-        "title": title,
-        "form": form,
-        "intro": intro,
-        "submit": submit,
-        **extra,
-    }
-    return render(request, "disclosure/form.html", context)
+def _page(request, **page):
+    return backoffice.form_page(request, "disclosure/form.html", **page)
 
 
 def _submit(request, form, act, *, done, saved: str = "已保存"):
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = act(dict(form.cleaned_data))
-    except ValidationError as e:
-        form.add_service_errors(e)
-        return None
-    messages.success(request, f"{saved}：{result}")
-    return redirect(done(result))
+    return backoffice.submit(request, form, act, done=done, said=lambda r: f"{saved}：{r}")
 
 
 def post_url(post: Post) -> str:

@@ -8,8 +8,6 @@ step needs (another union's record is 404), lets a form collect the input,
 and calls one service, whose Chinese messages go back on the form.
 """
 
-from functools import wraps
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -18,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gonghui import backoffice
 from gonghui.honors import queries, services
 from gonghui.honors.forms import (
     AnnounceForm,
@@ -40,74 +39,26 @@ from gonghui.honors.models import (
     Nomination,
     NominationState,
 )
-from gonghui.orgs.models import Group, Union
+from gonghui.orgs.models import Group
 from gonghui.orgs.roles import Perm
 
-
-def in_admin(view):
-    """Run the view inside the admin shell (signed-in staff only)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return wrapped
+in_admin = backoffice.in_admin
+_submit = backoffice.submit
+change_url = backoffice.change_url
 
 
 def _unions(request, perm: str = Perm.CHANGE_HONORS):
-    allowed = request.access.unions_with(perm)
-    if not allowed:
-        if perm == Perm.VIEW_HONORS:
-            raise PermissionDenied("您没有查看评先评优记录的权限")
-        raise PermissionDenied("您没有评先评优的管理权限")
-    return Union.objects.filter(pk__in=allowed).order_by("path")
+    if perm == Perm.VIEW_HONORS:
+        return backoffice.unions_with(request, perm, "您没有查看评先评优记录的权限")
+    return backoffice.unions_with(request, perm, "您没有评先评优的管理权限")
 
 
 def _get(request, model, pk, perm: str = Perm.CHANGE_HONORS):
-    """A record of a union where the user holds `perm`; any other is 404."""
-    return get_object_or_404(
-        model.objects.filter(union__in=request.access.unions_with(perm)), pk=pk
-    )
+    return backoffice.record_of(request, model, pk, perm)
 
 
-def _page(
-    request,
-    *,
-    form,
-    title: str,
-    intro: str = "",
-    submit: str = "保存",
-    template: str = "honors/form.html",
-    **extra,
-):
-    context = {
-        **admin.site.each_context(request),
-        "title": title,
-        "form": form,
-        "intro": intro,
-        "submit": submit,
-        **extra,
-    }
-    # Bad input answers the same page with its Chinese message, status 200
-    # like every back-office form (docs/decisions.md, hardening).
-    return render(request, template, context)
-
-
-def _submit(request, form, act, *, done, said=None):
-    """Validate, call the service, put its messages on the form; None when not done."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = act(dict(form.cleaned_data))
-    except ValidationError as e:
-        form.add_service_errors(e)
-        return None
-    messages.success(request, said(result) if said else f"已保存：{result}")
-    return redirect(done(result))
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:honors_{obj._meta.model_name}_change", args=[obj.pk])
+def _page(request, *, template: str = "honors/form.html", **page):
+    return backoffice.form_page(request, template, **page)
 
 
 def _list_url(model) -> str:

@@ -5,41 +5,25 @@ Each view finds its object among the unions where the user may see learning
 records (another union's is 404), checks the permission the step needs, and
 calls one service."""
 
-from functools import wraps
-
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
+from gonghui import backoffice
 from gonghui.learning import forms, queries, services
 from gonghui.learning.models import Exam
-from gonghui.orgs.models import Union
 from gonghui.orgs.roles import Perm
 
-
-def in_admin(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return wrapped
+in_admin = backoffice.in_admin
+_change_url = backoffice.change_url
 
 
 def _unions(request, perm: str = Perm.CHANGE_LEARNING):
-    allowed = request.access.unions_with(perm)
-    if not allowed:
-        raise PermissionDenied("您没有学习培训的管理权限")
-    return Union.objects.filter(pk__in=allowed).order_by("path")
+    return backoffice.unions_with(request, perm, "您没有学习培训的管理权限")
 
 
-def _page(request, *, form, title: str, submit: str = "保存", **extra):
-    context = {**admin.site.each_context(request), "title": title, "form": form, "submit": submit}
-    return render(request, "learning/form.html", {**context, **extra})
-
-
-def _change_url(obj) -> str:
-    return reverse(f"admin:learning_{obj._meta.model_name}_change", args=[obj.pk])
+def _page(request, **page):
+    return backoffice.form_page(request, "learning/form.html", **page)
 
 
 def _form_view(request, form_class, act, *, title: str):

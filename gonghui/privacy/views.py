@@ -2,11 +2,10 @@
 written withdrawal, the members due for anonymisation with the retention
 period, anonymising one, and reviewing the access log (chairs only)."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,28 +13,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gonghui import backoffice
 from gonghui.learning.forms import people_in
 from gonghui.members.models import Member
-from gonghui.orgs.models import Union
 from gonghui.orgs.roles import Perm
 from gonghui.privacy import audit_export, forms, queries, services
 from gonghui.privacy.models import Consent
 from gonghui.privacy.purposes import PURPOSES, Category
 
-
-def in_admin(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return wrapped
+in_admin = backoffice.in_admin
 
 
 def _unions(request, perm: str, refusal: str):
-    allowed = request.access.unions_with(perm)
-    if not allowed:
-        raise PermissionDenied(refusal)
-    return Union.objects.filter(pk__in=allowed).order_by("path")
+    return backoffice.unions_with(request, perm, refusal)
 
 
 def _context(request, title: str, **extra) -> dict:

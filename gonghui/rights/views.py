@@ -6,17 +6,16 @@ in that union (403), and calls one service; the service's Chinese message
 goes back on the form and nothing is written.
 """
 
-from functools import wraps
 from itertools import groupby
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from gonghui.orgs.models import Union
+from gonghui import backoffice
 from gonghui.orgs.roles import Perm
 from gonghui.rights import queries, services
 from gonghui.rights.forms import (
@@ -45,29 +44,18 @@ from gonghui.rights.models import (
     SupervisionCheck,
 )
 
-
-def in_admin(view):
-    """Run the view inside the admin shell (signed-in staff only)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return wrapped
+in_admin = backoffice.in_admin
+_submit = backoffice.submit
+change_url = backoffice.change_url
 
 
 def _unions(request):
-    allowed = request.access.unions_with(Perm.CHANGE_RIGHTS)
-    if not allowed:
-        raise PermissionDenied("您没有维权工作的登记权限")
-    return Union.objects.filter(pk__in=allowed).order_by("path")
+    return backoffice.unions_with(request, Perm.CHANGE_RIGHTS, "您没有维权工作的登记权限")
 
 
 def _viewable(request, model, pk):
     """A record of a union where the user may see 维权 records; any other is 404."""
-    return get_object_or_404(
-        model.objects.filter(union__in=request.access.unions_with(Perm.VIEW_RIGHTS)), pk=pk
-    )
+    return backoffice.record_of(request, model, pk, Perm.VIEW_RIGHTS)
 
 
 def _changeable(request, model, pk):
@@ -77,33 +65,8 @@ def _changeable(request, model, pk):
     return found
 
 
-def _page(request, *, form, title: str, intro: str = "", submit: str = "保存", **extra):
-    context = {
-        **admin.site.each_context(request),
-        "title": title,
-        "form": form,
-        "intro": intro,
-        "submit": submit,
-        **extra,
-    }
-    return render(request, "rights/form.html", context)
-
-
-def _submit(request, form, act, *, done, said=None):
-    """Validate, call the service, put its messages on the form; None when not done."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = act(dict(form.cleaned_data))
-    except ValidationError as e:
-        form.add_service_errors(e)
-        return None
-    messages.success(request, said(result) if said else f"已保存：{result}")
-    return redirect(done(result))
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:rights_{obj._meta.model_name}_change", args=[obj.pk])
+def _page(request, **page):
+    return backoffice.form_page(request, "rights/form.html", **page)
 
 
 # Collective contracts --------------------------------------------------------------------

@@ -5,14 +5,13 @@ permission the step needs (another union's record is 404) and calls one
 service; the service's Chinese message goes back on the form.
 """
 
-from functools import wraps
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from gonghui import backoffice
 from gonghui.attachments.queries import attachments_of
 from gonghui.orgs.models import Group, Union
 from gonghui.orgs.roles import Perm
@@ -34,55 +33,21 @@ from gonghui.safety.forms import (
 )
 from gonghui.safety.models import Contest, Hazard, Inspection
 
-
-def in_admin(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return wrapped
+in_admin = backoffice.in_admin
+_submit = backoffice.submit
+change_url = backoffice.change_url
 
 
 def _unions(request, perm: str = Perm.CHANGE_SAFETY):
-    allowed = request.access.unions_with(perm)
-    if not allowed:
-        raise PermissionDenied("您没有安全生产的管理权限")
-    return Union.objects.filter(pk__in=allowed).order_by("path")
+    return backoffice.unions_with(request, perm, "您没有安全生产的管理权限")
 
 
 def _get(request, model, pk, perm: str = Perm.CHANGE_SAFETY):
-    """A record of a union where the user holds `perm`; any other is 404."""
-    return get_object_or_404(
-        model.objects.filter(union__in=request.access.unions_with(perm)), pk=pk
-    )
+    return backoffice.record_of(request, model, pk, perm)
 
 
-def _page(request, *, form, title: str, intro: str = "", submit: str = "保存", **extra):
-    context = {
-        **admin.site.each_context(request),
-        "title": title,
-        "form": form,
-        "intro": intro,
-        "submit": submit,
-        **extra,
-    }
-    return render(request, "safety/form.html", context)
-
-
-def _submit(request, form, act, *, done):
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = act(dict(form.cleaned_data))
-    except ValidationError as e:
-        form.add_service_errors(e)
-        return None
-    messages.success(request, f"已保存：{result}")
-    return redirect(done(result))
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:safety_{obj._meta.model_name}_change", args=[obj.pk])
+def _page(request, **page):
+    return backoffice.form_page(request, "safety/form.html", **page)
 
 
 # Hazard cards -------------------------------------------------------------------------------

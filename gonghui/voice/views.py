@@ -2,33 +2,20 @@
 Each finds its opinion among the unions where the user holds voice.change
 (another union's is 404) and calls one service."""
 
-from functools import wraps
-
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from gonghui.orgs.models import Union
+from gonghui import backoffice
 from gonghui.orgs.roles import Perm
 from gonghui.voice import services
 from gonghui.voice.forms import AssignForm, ImplementForm, JudgeForm, OpinionForm, RewardForm
 from gonghui.voice.models import Opinion
 
-
-def in_admin(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return wrapped
+in_admin = backoffice.in_admin
 
 
 def _unions(request):
-    allowed = request.access.unions_with(Perm.CHANGE_VOICE)
-    if not allowed:
-        raise PermissionDenied("您没有职工意见的管理权限")
-    return Union.objects.filter(pk__in=allowed).order_by("path")
+    return backoffice.unions_with(request, Perm.CHANGE_VOICE, "您没有职工意见的管理权限")
 
 
 def _opinion(request, pk) -> Opinion:
@@ -44,28 +31,12 @@ def opinion_url(opinion: Opinion) -> str:
     return reverse("admin:voice_opinion_change", args=[opinion.pk])
 
 
-def _page(request, *, form, title: str, intro: str = "", submit: str = "保存", **extra):
-    context = {
-        **admin.site.each_context(request),
-        "title": title,
-        "form": form,
-        "intro": intro,
-        "submit": submit,
-        **extra,
-    }
-    return render(request, "disclosure/form.html", context)
+def _page(request, **page):
+    return backoffice.form_page(request, "disclosure/form.html", **page)
 
 
 def _submit(request, form, act, *, done, saved: str = "已保存"):
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = act(dict(form.cleaned_data))
-    except ValidationError as e:
-        form.add_service_errors(e)
-        return None
-    messages.success(request, saved)
-    return redirect(done(result))
+    return backoffice.submit(request, form, act, done=done, said=saved)
 
 
 def add_opinion(request):

@@ -4,14 +4,14 @@ chair): the full record is shown once per reason given, and logged."""
 
 import uuid
 from datetime import date
-from functools import wraps
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from gonghui import backoffice
 from gonghui.members.models import Gender, Status
 from gonghui.orgs.models import Union
 from gonghui.orgs.roles import Perm
@@ -25,47 +25,23 @@ from gonghui.women.models import (
     ProtectionRecord,
 )
 
-
-def in_admin(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return admin.site.admin_view(view)(request, *args, **kwargs)
-
-    return wrapped
+in_admin = backoffice.in_admin
+_change_url = backoffice.change_url
 
 
 def _unions(request, perm: str = Perm.CHANGE_WOMEN, refusal: str = "您没有女职工工作的管理权限"):
-    allowed = request.access.unions_with(perm)
-    if not allowed:
-        raise PermissionDenied(refusal)
-    return Union.objects.filter(pk__in=allowed).order_by("path")
+    return backoffice.unions_with(request, perm, refusal)
 
 
-def _page(request, *, form, title: str, submit: str = "保存", **extra):
-    context = {**admin.site.each_context(request), "title": title, "form": form, "submit": submit}
-    return render(request, "women/form.html", {**context, **extra})
-
-
-def _change_url(obj) -> str:
-    return reverse(f"admin:women_{obj._meta.model_name}_change", args=[obj.pk])
+def _page(request, **page):
+    return backoffice.form_page(request, "women/form.html", **page)
 
 
 def _get(request, model, pk, perm: str):
-    return get_object_or_404(
-        model.objects.filter(union__in=request.access.unions_with(perm)), pk=pk
-    )
+    return backoffice.record_of(request, model, pk, perm)
 
 
-def _submit(request, form, act, *, done):
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = act(dict(form.cleaned_data))
-    except ValidationError as e:
-        form.add_service_errors(e)
-        return None
-    messages.success(request, f"已保存：{result}")
-    return redirect(done(result))
+_submit = backoffice.submit
 
 
 def _one(union_id: int, text: str, field: str):
