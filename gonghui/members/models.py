@@ -75,6 +75,14 @@ class Member(ScopedModel):
     # The date the member stopped being on the roll; null while active. Kept by
     # services.change_status so "members at a date" is a range test.
     left_on = models.DateField("离会日期", null=True, blank=True)
+    # A member moved here from another union of the system (会员关系转移接续):
+    # joined_on is the day they came onto this roll, first_joined_on the day
+    # they first joined a union (会龄 runs from it). See members.transfers.
+    first_joined_on = models.DateField("首次入会日期", null=True, blank=True)
+    transferred_in = models.BooleanField("转入会员", default=False, editable=False)
+    # Closed by an accepted transfer: the row stays as the old union's read-only
+    # history up to the transfer date; the member continues in the new union.
+    transferred_out = models.BooleanField("已转出", default=False, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -265,3 +273,134 @@ class ImportJob(ScopedModel):
 
     def __str__(self):
         return f"{self.original_name}（{self.get_state_display()}）"
+
+
+class TransferState(models.TextChoices):
+    PENDING = "pending", "待接收"
+    ACCEPTED = "accepted", "已转移"
+    DECLINED = "declined", "已拒绝"
+    CANCELLED = "cancelled", "已撤回"
+
+
+class TransferSide(models.TextChoices):
+    SOURCE = "source", "转出工会"
+    TARGET = "target", "转入工会"
+    UPPER = "upper", "上级工会（撤并）"
+
+
+class TransferManager(models.Manager):
+    """Scoped like every union-owned table, but a transfer belongs to both of its
+    unions: it is seen inside a scope holding either the union it leaves
+    (`union`) or the union it goes to (`to_union`)."""
+
+    def get_queryset(self):
+        from django_scopes.manager import DisabledQuerySet
+        from django_scopes.state import get_scope
+
+        current = getattr(self, "_override_scope", None) or get_scope()
+        if not current.get("_enabled", True):
+            return super().get_queryset()
+        if "union" not in current:
+            return DisabledQuerySet(self.model, using=self._db, missing_scopes={"union"})
+        value = current["union"]
+        if not isinstance(value, (list, tuple, set)):
+            value = [value]
+        return (
+            super().get_queryset().filter(models.Q(union__in=value) | models.Q(to_union__in=value))
+        )
+
+    def with_scopes_disabled(self):
+        import copy
+
+        cloned = copy.copy(self)
+        cloned._override_scope = {"_enabled": False}
+        return cloned
+
+
+class Transfer(ScopedModel):
+    """会员关系转移接续: one member moving from one union (`union`, the tenant
+    key) to another (`to_union`) on a date.
+
+    Started by either side; the other side accepts or declines with a reason.
+    On acceptance the member's row in the old union is closed on `on` (its
+    history stays there, read-only) and a new row opens in the new union from
+    `on`, so every day counts the member in exactly one union.
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfers_out", verbose_name="会员"
+    )
+    to_union = models.ForeignKey(
+        "orgs.Union", on_delete=models.PROTECT, related_name="transfers_in", verbose_name="转入工会"
+    )
+    on = models.DateField("转移日期")
+    reason = models.CharField("转移原因", max_length=200)
+    state = models.CharField(
+        "状态", max_length=20, choices=TransferState.choices, default=TransferState.PENDING
+    )
+    started_by = models.CharField("发起方", max_length=20, choices=TransferSide.choices)
+    started_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发起人",
+    )
+    started_at = models.DateTimeField("发起时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="处理人",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decline_reason = models.CharField("拒绝或撤回原因", max_length=200, blank=True)
+    new_member = models.OneToOneField(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfer_in",
+        verbose_name="转入后的会员记录",
+    )
+    # Dues status carried to the new union: the last month paid in the old one
+    # and the unpaid months left there (they stay owed to the old union).
+    dues_paid_through = models.DateField("原工会会费缴至", null=True, blank=True)
+    dues_unpaid_months = models.PositiveIntegerField("原工会欠缴月数", default=0)
+
+    objects = TransferManager()
+
+    class Meta:
+        verbose_name = "会员关系转移"
+        verbose_name_plural = "会员关系转移"
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            # One open transfer per member: the second start is refused by the
+            # service, and by the database when two start at once.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(state="pending"),
+                name="transfer_one_pending_per_member",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["union", "state"], name="transfer_union_state"),
+            models.Index(fields=["to_union", "state"], name="transfer_to_union_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.member.name}：{self.union} → {self.to_union}"
+
+    @property
+    def awaiting_side(self) -> str:
+        """The side that accepts or declines: the one that did not start it."""
+        return (
+            TransferSide.TARGET if self.started_by == TransferSide.SOURCE else TransferSide.SOURCE
+        )
+
+    @property
+    def awaiting_union_id(self) -> int:
+        return self.to_union_id if self.awaiting_side == TransferSide.TARGET else self.union_id

@@ -3,7 +3,7 @@
 from django.db.models import Q, Sum
 from django_scopes import scopes_disabled
 
-from gonghui.members.models import Gender, Member, Status, StatusChange
+from gonghui.members.models import Gender, Member, Status, StatusChange, Transfer
 from gonghui.orgs.models import Union
 from gonghui.reports.registry import metric, ratio
 
@@ -20,9 +20,59 @@ def members_at_end(unions, period):
     return on_roll_at(unions, period.end)
 
 
-@metric("members.joined", label="新入会会员", unit="人")
+@metric(
+    "members.joined",
+    label="新入会会员",
+    unit="人",
+    description="本期进入本工会名册的会员，含由系统内其他工会转入的会员（见“转入会员”）",
+)
 def members_joined(unions, period):
     return Member.objects.filter(union__in=unions, joined_on__range=period.bounds)
+
+
+# A transfer between two unions of the system closes the member's row in the
+# old union and opens one in the new union on the same day: the old union
+# counts the member in members.left (and members.transferred_out), the new
+# one in members.joined (and members.transferred_in). Each union's figures stay
+# additive, so a subtree's sum counts the move once on each side and its
+# end-of-period membership is unchanged; members.joined_new leaves transfers
+# out for the members an upper union actually gained.
+
+
+@metric(
+    "members.transferred_in",
+    label="转入会员",
+    unit="人",
+    description="本期由系统内其他工会转入（会员关系转移接续）的会员",
+)
+def members_transferred_in(unions, period):
+    return Member.objects.filter(
+        union__in=unions, joined_on__range=period.bounds, transferred_in=True
+    )
+
+
+@metric(
+    "members.transferred_out",
+    label="转出会员",
+    unit="人",
+    description="本期转移到系统内其他工会的会员（原工会保留其历史记录）",
+)
+def members_transferred_out(unions, period):
+    return Member.objects.filter(
+        union__in=unions, left_on__range=period.bounds, transferred_out=True
+    )
+
+
+@metric(
+    "members.joined_new",
+    label="新发展会员",
+    unit="人",
+    description="本期新入会的会员，不含由系统内其他工会转入的会员",
+)
+def members_joined_new(unions, period):
+    return Member.objects.filter(
+        union__in=unions, joined_on__range=period.bounds, transferred_in=False
+    )
 
 
 def _left(unions, period, statuses):
@@ -92,3 +142,25 @@ def members_per_group(unions, period):
 
 def status_changes_in(unions, period):
     return StatusChange.objects.filter(union__in=unions, on__range=period.bounds)
+
+
+def transfers_for(unions):
+    """Transfers from or to any of `unions` (an upper union passes its subtree)."""
+    unions = list(unions)
+    return (
+        Transfer.objects.filter(Q(union__in=unions) | Q(to_union__in=unions))
+        .select_related("union", "to_union", "member", "new_member")
+        .order_by("-started_at", "-id")
+    )
+
+
+def own_transfers(*, user):
+    """The transfers of the person behind a portal account: those of the row
+    the account is linked to now, and of the row it came from."""
+    if not user.is_authenticated:
+        return Transfer.objects.none()
+    return (
+        Transfer.objects.filter(Q(member__user=user) | Q(new_member__user=user))
+        .select_related("union", "to_union")
+        .order_by("-started_at", "-id")
+    )

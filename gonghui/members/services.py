@@ -136,9 +136,28 @@ def _apply(member: Member, data: dict) -> None:
     member.search_text = names.search_text(member.name)
 
 
+def archived_problem(union: Union) -> str | None:
+    if union.archived_on is not None:
+        return f"{union.name}已于{union.archived_on:%Y-%m-%d}撤并，不能再添加会员"
+    return None
+
+
+def closed_by_transfer(member: Member) -> str | None:
+    """Why a member's row may not be changed: it was closed by a transfer and is
+    the old union's read-only history."""
+    if member.transferred_out:
+        return (
+            f"会员{member.name}已于{member.left_on:%Y-%m-%d}转移至其他工会，"
+            "本工会的记录只作为历史保留，不能修改"
+        )
+    return None
+
+
 @transaction.atomic
 def create_member(*, union: Union, actor=None, **fields) -> Member:
     """Add a member to the roster, active from the date they joined."""
+    if archived_problem(union):
+        raise ValidationError({"union": archived_problem(union)})
     data = clean_member_fields(union=union, data=fields)
     member = Member(union=union, status=Status.ACTIVE, status_since=data["joined_on"])
     for key in ("department", "group"):
@@ -164,6 +183,8 @@ def create_member(*, union: Union, actor=None, **fields) -> Member:
 @transaction.atomic
 def update_member(*, member: Member, actor=None, **fields) -> Member:
     """Change a member's roster fields (not the status: see change_status)."""
+    if closed_by_transfer(member):
+        raise ValidationError({"member": closed_by_transfer(member)})
     current = {k: getattr(member, k) for k in EDITABLE_FIELDS}
     current.update(fields)
     data = clean_member_fields(union=member.union, data=current, instance=member)
@@ -174,7 +195,12 @@ def update_member(*, member: Member, actor=None, **fields) -> Member:
 
 @transaction.atomic
 def change_status(*, member: Member, to: str, on: date, reason: str, actor=None) -> StatusChange:
-    """Record a dated status change (调出, 退休, 退会, 去世, or back to 在册) with its reason."""
+    """Record a dated status change (调出, 退休, 退会, 去世, or back to 在册) with its reason.
+
+    调出 here is a member leaving for a union outside the system; a move to a
+    union of the system is a transfer (members.transfers)."""
+    if closed_by_transfer(member):
+        raise ValidationError({"to": closed_by_transfer(member)})
     errors = {}
     if to not in Status.values:
         errors["to"] = f"状态“{to}”不在可选范围内"
@@ -256,6 +282,8 @@ def submit_application(
     consent: bool,
 ) -> Application:
     """An employee asks to join; duplicates of members or pending applications are refused."""
+    if archived_problem(union):
+        raise ValidationError({"union": archived_problem(union)})
     errors = {}
     name = (name or "").strip()
     if names.error_in(name):

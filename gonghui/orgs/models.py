@@ -46,6 +46,18 @@ class Union(models.Model):
     address = models.CharField("地址", max_length=200, blank=True)
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    # A union merged into another is closed, never deleted: its records stay as
+    # its history. See orgs.services.merge_unions.
+    archived_on = models.DateField("撤并日期", null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="并入工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = "工会"
@@ -78,6 +90,10 @@ class Union(models.Model):
     def subtree(self):
         return Union.objects.filter(path__startswith=self.path)
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_on is not None
+
 
 class ScopedModel(models.Model):
     """Abstract base for union-owned rows: the tenant key is `union_id`, and the
@@ -89,6 +105,68 @@ class ScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RestructuringKind(models.TextChoices):
+    MOVE = "move", "调整隶属关系"
+    MERGE = "merge", "撤并"
+
+
+class RestructuringEvent(ScopedModel):
+    """One restructuring of the union tree, as it happened: a union moved under
+    another parent, or merged into another union. `union` is the union moved or
+    merged (closed); nothing here is edited afterwards."""
+
+    kind = models.CharField("类型", max_length=20, choices=RestructuringKind.choices)
+    on = models.DateField("生效日期")
+    reason = models.CharField("原因或依据", max_length=200)
+    from_parent = models.ForeignKey(
+        Union,
+        verbose_name="原上级工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_parent = models.ForeignKey(
+        Union,
+        verbose_name="新上级工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target = models.ForeignKey(
+        Union,
+        verbose_name="并入工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    by_union = models.ForeignKey(
+        Union, verbose_name="决定的上级工会", on_delete=models.PROTECT, related_name="+"
+    )
+    old_path = models.CharField("原路径", max_length=1000, blank=True)
+    new_path = models.CharField("新路径", max_length=1000, blank=True)
+    # What moved with a merge: {"members": n, "departments": n, "groups": n,
+    # "applications": n, "transfers_cancelled": n}.
+    moved = models.JSONField("随同转移", default=dict, blank=True)
+    actor = models.ForeignKey(
+        "orgs.User", verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "组织调整记录"
+        verbose_name_plural = "组织调整记录"
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["union", "on"], name="restructuring_union_on")]
+
+    def __str__(self):
+        if self.kind == RestructuringKind.MERGE:
+            return f"{self.union}并入{self.target}（{self.on:%Y-%m-%d}）"
+        return f"{self.union}由{self.from_parent}调整到{self.to_parent}下（{self.on:%Y-%m-%d}）"
 
 
 class Department(ScopedModel):

@@ -66,6 +66,14 @@ class Perm:
     RECORD_CONSENT = "privacy.consent"
     ANONYMISE = "privacy.anonymise"
     REVIEW_ACCESS_LOG = "privacy.access_log"
+    # Report collection (上报): an upper union's staff issue requests, send
+    # reminders and draft the consolidated report (only where they hold the
+    # role themselves, see collection.queries); a unit's chair and committee submit.
+    ISSUE_COLLECTION = "collection.issue"
+    SUBMIT_COLLECTION = "collection.submit"
+    # Restructuring the tree below an upper union: moving a union under another
+    # parent, merging one union into another (orgs.services).
+    RESTRUCTURE = "orgs.restructure"
 
 
 _ALL = {
@@ -106,6 +114,7 @@ _ALL = {
     Perm.RECORD_CONSENT,
     Perm.ANONYMISE,
     Perm.REVIEW_ACCESS_LOG,
+    Perm.SUBMIT_COLLECTION,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -141,6 +150,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_RIGHTS,
             Perm.CHANGE_RIGHTS,
             Perm.RECORD_CONSENT,
+            Perm.SUBMIT_COLLECTION,
         }
     ),
     Role.LIAISON: frozenset(
@@ -171,8 +181,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SAFETY: frozenset({Perm.VIEW_SAFETY, Perm.CHANGE_SAFETY, Perm.VERIFY_SAFETY}),
     Role.HANDLER: frozenset(),
     Role.MEMBER: frozenset(),
-    # Upper-union staff read their subtree; they never write below themselves.
-    Role.UPPER_STAFF: frozenset({Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD}),
+    # Upper-union staff read their subtree; they never write below themselves,
+    # except to restructure it (move or merge unions, orgs.services).
+    Role.UPPER_STAFF: frozenset(
+        {Perm.VIEW_ROSTER, Perm.VIEW_DASHBOARD, Perm.ISSUE_COLLECTION, Perm.RESTRUCTURE}
+    ),
 }
 
 # Roles that work in the back office (as opposed to only the portal).
