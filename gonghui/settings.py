@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "gonghui.honors",
     "gonghui.rights",
     "gonghui.reports",
+    "gonghui.upper",
+    "gonghui.collection",
     "gonghui.attachments",
     "gonghui.privacy",
     "gonghui.portal",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "gonghui.mfa.throttling.SignInAddressLimitMiddleware",
     "gonghui.tenancy.TenancyMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "gonghui.api.middleware.ApiErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "gonghui.urls"
