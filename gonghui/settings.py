@@ -97,7 +97,6 @@ MIDDLEWARE = [
     "gonghui.mfa.throttling.SignInAddressLimitMiddleware",
     "gonghui.tenancy.TenancyMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "gonghui.api.middleware.ApiErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "gonghui.urls"
