@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from unfold.admin import TabularInline
 
 from gonghui.orgs.models import Union
 
@@ -90,3 +91,27 @@ def submit(request, form, act: Callable[[dict], object], *, done, said=None):
         message = f"已保存：{result}"
     messages.success(request, message)
     return redirect(done(result))
+
+
+class ReadOnlyInline(TabularInline):
+    """A record's steps or parts listed under it, never edited there (they are
+    written through the area's workflow pages). Seen by whoever holds the
+    area's `view_perm` in the record's union."""
+
+    view_perm: str = ""
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or request.access.can(self.view_perm, obj.union_id)

@@ -9,9 +9,10 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
+from gonghui import backoffice
 from gonghui.attachments.admin import AttachmentsMixin
 from gonghui.care import queries, views
 from gonghui.care.models import (
@@ -39,23 +40,8 @@ class CareAccess(AreaAccess):
     change_perm = Perm.CHANGE_CARE
 
 
-class ReadOnlyInline(TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or request.access.can(Perm.VIEW_CARE, obj.union_id)
+class ReadOnlyInline(backoffice.ReadOnlyInline):
+    view_perm = Perm.VIEW_CARE
 
 
 def _payments(obj):

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
+from gonghui import backoffice
 from gonghui.attachments.admin import AttachmentsMixin
 from gonghui.disclosure import queries, views
 from gonghui.disclosure.models import Feedback, Post, Read
@@ -28,13 +29,10 @@ class DisclosureAccess(AreaAccess):
         return False  # added through the area's own workflow pages
 
 
-class FeedbackInline(TabularInline):
+class FeedbackInline(backoffice.ReadOnlyInline):
     model = Feedback
     fields = ["asked_at", "member", "kind", "content", "reply_state"]
     readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
     show_change_link = True
     verbose_name_plural = "提问与反馈"
 
@@ -44,17 +42,7 @@ class FeedbackInline(TabularInline):
             return "待答复"
         return f"已{'公开' if obj.reply_public else '私下'}答复"
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or request.access.can(Perm.VIEW_DISCLOSURE, obj.union_id)
+    view_perm = Perm.VIEW_DISCLOSURE
 
 
 @admin.register(Post)

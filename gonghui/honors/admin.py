@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
+from gonghui import backoffice
 from gonghui.honors import queries, services, views
 from gonghui.honors.models import (
     Announcement,
@@ -218,25 +219,11 @@ class ModelWorkerAdmin(HonorsAccess, ModelAdmin):
         )
 
 
-class ItemInline(TabularInline):
+class ItemInline(backoffice.ReadOnlyInline):
     model = AssessmentItem
     fields = ["position", "name", "max_points", "deduction_guide"]
     readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or request.access.can(Perm.VIEW_HONORS, obj.union_id)
+    view_perm = Perm.VIEW_HONORS
 
 
 @admin.register(AssessmentRule)

@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 
+from gonghui import backoffice
 from gonghui.learning import views
 from gonghui.learning.models import (
     Attempt,
@@ -145,25 +146,11 @@ class AttemptAdmin(LearningAccess, ModelAdmin):
     exclude = ["answers"]
 
 
-class SkillResultInline(TabularInline):
+class SkillResultInline(backoffice.ReadOnlyInline):
     model = SkillResult
     fields = ["member", "rank", "award", "score"]
     readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or request.access.can(Perm.VIEW_LEARNING, obj.union_id)
+    view_perm = Perm.VIEW_LEARNING
 
 
 @admin.register(SkillContest)

@@ -8,9 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
+from gonghui import backoffice
 from gonghui.attachments.admin import AttachmentsMixin
 from gonghui.orgs.records_admin import AreaAccess
 from gonghui.orgs.roles import Perm
@@ -42,23 +43,8 @@ class SafetyAccess(AreaAccess):
         return obj
 
 
-class ReadOnlyInline(TabularInline):
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return obj is None or request.access.can(Perm.VIEW_SAFETY, obj.union_id)
+class ReadOnlyInline(backoffice.ReadOnlyInline):
+    view_perm = Perm.VIEW_SAFETY
 
 
 class StepInline(ReadOnlyInline):
