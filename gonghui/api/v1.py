@@ -4,6 +4,7 @@ from gonghui.api import errors
 from gonghui.api.activities import router as activities_router
 from gonghui.api.auth import TokenAuth, UserRateThrottle
 from gonghui.api.care import router as care_router
+from gonghui.api.collection import router as collection_router
 from gonghui.api.democracy import router as democracy_router
 from gonghui.api.disclosure import router as disclosure_router
 from gonghui.api.finance import router as finance_router
@@ -16,6 +17,7 @@ from gonghui.api.orgs import router as orgs_router
 from gonghui.api.reports import router as reports_router
 from gonghui.api.rights import router as rights_router
 from gonghui.api.safety import router as safety_router
+from gonghui.api.transfers import router as transfers_router
 from gonghui.api.voice import router as voice_router
 from gonghui.api.women import router as women_router
 
@@ -35,6 +37,7 @@ api = GonghuiAPI(
 errors.install(api)
 api.add_router("", orgs_router)
 api.add_router("", members_router)
+api.add_router("", transfers_router)
 api.add_router("", activities_router)
 api.add_router("", finance_router)
 api.add_router("", care_router)
@@ -48,3 +51,4 @@ api.add_router("", honors_router)
 api.add_router("", rights_router)
 api.add_router("", reports_router)
 api.add_router("", newsletter_router)
+api.add_router("", collection_router)

@@ -29,6 +29,9 @@ from gonghui.reports.drafting.core import chinese_number, day_text, number_text,
 from gonghui.reports.drafting.writer import period_label
 from gonghui.reports.render import figure_url
 
+# Seed 五: "确保工资集体协商建制率保持在建会企业的90%以上".
+WAGE_CONTRACT_TARGET = 90
+
 # Scope of a figure that counts units holding a record of a metric (e.g. 召开职代会的单位).
 UNITS_WITH = "units_with"
 RETURN_KEYS = {
@@ -111,8 +114,8 @@ class Writer:
 
     def load(self, keys: list[str]) -> None:
         keys = [k for k in keys if queries.installed(k)]
-        self._totals.update(queries.subtree_totals(self.upper, self.period, keys))
         per_unit = queries.unit_values(self.upper, self.period, keys)
+        self._totals.update(queries.subtree_totals(self.upper, self.period, keys, per_unit))
         for key in keys:
             self._per_unit[key] = {u: values.get(key, 0) for u, values in per_unit.items()}
 
@@ -218,6 +221,7 @@ KEYS = [
     "voice.implemented",
     "voice.implementation_rate",
     "rights.contracts_in_force",
+    "rights.wage_contract_coverage",
     "rights.disputes_received",
     "rights.disputes_settled",
     "rights.consultations",
@@ -342,15 +346,15 @@ def _rights(w: Writer) -> Section | None:
     if not any(w.positive(k) for k in keys):
         return None
     s = Section("依法维护职工合法权益，构建和谐劳动关系")
-    if w.positive("rights.contracts_in_force"):
-        covered, ids = w.units_with("rights.contracts_in_force")
-        p = [
-            "集体协商工作稳步推进，",
-            covered,
-            f"基层工会有生效的集体合同，建制面为{w.share(len(ids))}",
-        ]
-        if len(ids) * 100 < 90 * max(len(w.units), 1):
-            p.append("，距“建制率保持在90%以上”的要求尚有差距")
+    if w.total("rights.wage_contract_coverage") is not None and w.positive(
+        "rights.contracts_in_force"
+    ):
+        rate = w.total("rights.wage_contract_coverage")
+        p = ["集体协商工作稳步推进，工资集体协商建制率", w.fig("rights.wage_contract_coverage")]
+        if rate < WAGE_CONTRACT_TARGET:
+            p.append(f"，距“建制率保持在{WAGE_CONTRACT_TARGET}%以上”的要求尚有差距")
+        else:
+            p.append(f"，保持在{WAGE_CONTRACT_TARGET}%以上")
         p.append("。")
         s.points.append(p)
     if w.positive("rights.disputes_received"):
@@ -452,15 +456,12 @@ def _closing(w: Writer, board) -> Section:
             ]
         )
         steps.append("督促未报送的单位抓紧报送，把按期报送情况纳入年度考核")
-    if w.positive("rights.contracts_in_force") or "rights.contracts_in_force" in w._per_unit:
-        covered = [u for u, v in w._per_unit.get("rights.contracts_in_force", {}).items() if v]
-        if w.units and len(covered) * 100 < 90 * len(w.units):
-            problems.append(
-                [f"工资集体协商建制面为{w.share(len(covered))}，还有部分单位未建立集体协商制度"]
-            )
-            steps.append(
-                "深化工资集体协商“要约行动”，确保工资集体协商建制率保持在建会单位的90%以上"
-            )
+    rate = w.total("rights.wage_contract_coverage")
+    if rate is not None and rate < WAGE_CONTRACT_TARGET:
+        problems.append(
+            ["工资集体协商建制率为", w.fig("rights.wage_contract_coverage"), "，还有部分单位未建制"]
+        )
+        steps.append("深化工资集体协商“要约行动”，确保工资集体协商建制率保持在建会单位的90%以上")
     if w.positive("safety.hazards_overdue"):
         problems.append(["仍有", w.fig("safety.hazards_overdue"), "隐患超过整改期限未整改"])
         steps.append("对逾期未整改的隐患挂牌督办，整改一项、验收一项")

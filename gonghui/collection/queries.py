@@ -3,11 +3,9 @@ upper union, each unit's status, the status board, and the figures a unit
 returns.
 
 Per-unit and subtree figures come from the upper-union workspace's data layer
-(`gonghui.upper.figures`) when it is installed, else straight from the metrics
-registry; both answer the same numbers (the registry is the one definition).
+(`gonghui.upper.figures`), which answers what the metrics registry answers.
 """
 
-import importlib.util
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,6 +18,7 @@ from gonghui.orgs.roles import Perm, Role
 from gonghui.periods import Period
 from gonghui.reports import registry
 from gonghui.reports.models import ReportState, SummaryReport
+from gonghui.upper import figures
 
 # Who may do what ---------------------------------------------------------------------
 
@@ -44,28 +43,9 @@ def submitting_unions(access) -> list[int]:
 # The tree below an upper union ----------------------------------------------------------
 
 
-def _upper_figures():
-    """gonghui.upper.figures when the upper-union workspace is installed, else None."""
-    if importlib.util.find_spec("gonghui.upper") is None:
-        return None
-    if importlib.util.find_spec("gonghui.upper.figures") is None:
-        return None
-    from gonghui.upper import figures
-
-    return figures
-
-
 def units(upper: Union) -> list[Union]:
-    """The grassroots unions in `upper`'s subtree (upper unions left out), by path."""
-    figures = _upper_figures()
-    if figures is not None and hasattr(figures, "units"):
-        return list(figures.units(upper))
-    return list(
-        Union.objects.filter(path__startswith=upper.path)
-        .exclude(pk=upper.pk)
-        .exclude(kind__in=UPPER_KINDS)
-        .order_by("path")
-    )
+    """The grassroots unions in `upper`'s subtree, by path (the upper workspace's definition)."""
+    return figures.units(upper)
 
 
 def districts(upper: Union) -> list[Union]:
@@ -110,23 +90,12 @@ def returned_keys() -> list[str]:
 
 def unit_values(upper: Union, period: Period, keys: list[str]) -> dict[int, dict]:
     """{unit_id: {key: value}} for every unit below `upper`."""
-    figures = _upper_figures()
-    if figures is not None and hasattr(figures, "unit_values"):
-        return figures.unit_values(upper, period, keys)
-    with registry.evaluation():
-        return {
-            u.pk: {k: registry.get(k).value([u.pk], period) for k in keys} for u in units(upper)
-        }
+    return figures.unit_values(upper, period, keys)
 
 
-def subtree_totals(upper: Union, period: Period, keys: list[str]) -> dict:
-    """Each metric over all units below `upper` at once (ratios from the summed parts)."""
-    figures = _upper_figures()
-    if figures is not None and hasattr(figures, "subtree_totals"):
-        return figures.subtree_totals(upper, period, keys)
-    ids = [u.pk for u in units(upper)]
-    with registry.evaluation():
-        return {k: registry.get(k).value(ids, period) for k in keys}
+def subtree_totals(upper: Union, period: Period, keys: list[str], values=None) -> dict:
+    """Each metric over all units below `upper` (ratios from the summed parts)."""
+    return figures.subtree_totals(upper, period, keys, values)
 
 
 # Status ----------------------------------------------------------------------------------
