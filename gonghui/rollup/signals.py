@@ -1,0 +1,86 @@
+"""Mark a union's summary figures stale when any of its records changes.
+
+Every saved or deleted row of a model with a `union` foreign key (and every
+change to a many-to-many link of one, and a union's own row) marks that union
+changed once its transaction commits (one upsert per union and
+transaction). `rollup.services.stored_unit_values` then declines to answer for
+it until `gonghui rollup refresh --stale` has recomputed it. Rows written with
+COPY or `QuerySet.update` send no signal: writers that move records between
+unions in bulk call `services.mark_changed` (the union merge does, below).
+"""
+
+import functools
+import threading
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+_pending = threading.local()
+_SKIP_APPS = {"rollup", "auditlog", "sessions", "admin", "contenttypes"}
+
+
+def _tracked(sender) -> bool:
+    cached = _TRACKED.get(sender)
+    if cached is None:
+        meta = sender._meta
+        cached = meta.app_label not in _SKIP_APPS and any(
+            f.name == "union"
+            and f.is_relation
+            and f.many_to_one
+            and f.related_model._meta.label == "orgs.Union"
+            for f in meta.concrete_fields
+        )
+        _TRACKED[sender] = cached
+    return cached
+
+
+_TRACKED: dict = {}
+
+
+def _changed(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    if sender._meta.label == "orgs.Union":
+        # Its headcount is the membership rate's denominator.
+        union_id = instance.pk
+    elif sender._meta.auto_created and kwargs.get("action", "").startswith("post_"):
+        # A many-to-many link (attendees, visitors…) of a union's record.
+        union_id = getattr(instance, "union_id", None)
+    elif _tracked(sender):
+        union_id = getattr(instance, "union_id", None)
+    else:
+        return
+    if union_id is None:
+        return
+    from gonghui.rollup.services import mark_changed
+
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        mark_changed([union_id])
+        return
+    # One mark per union and transaction. Django replaces its list of commit
+    # hooks after a commit, a rollback or a rolled-back savepoint (which drops
+    # the hooks registered inside it), so a new list means a new hook.
+    state = getattr(_pending, "state", None)
+    if state is None or state[0] is not conn.run_on_commit:
+        ids: set[int] = set()
+        transaction.on_commit(functools.partial(mark_changed, ids))
+        state = _pending.state = (conn.run_on_commit, ids)
+    state[1].add(union_id)
+
+
+def _merged(sender, **kwargs) -> None:
+    from gonghui.rollup.services import mark_changed
+
+    mark_changed([kwargs["source"].pk, kwargs["target"].pk])
+
+
+def connect() -> None:
+    post_save.connect(_changed, dispatch_uid="rollup-changed-save")
+    post_delete.connect(_changed, dispatch_uid="rollup-changed-delete")
+    m2m_changed.connect(_changed, dispatch_uid="rollup-changed-links")
+    try:
+        from gonghui.orgs.services import union_merged
+    except ImportError:  # the restructuring services are not there yet
+        return
+    union_merged.connect(_merged, dispatch_uid="rollup-union-merged")
