@@ -98,6 +98,7 @@ def area_item(title: str, icon: str, url_name: str, perm: str) -> dict:
 
 AREAS = (
     "reports",
+    "upper",
     "collection",
     "democracy",
     "disclosure",

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/reports/", include("gonghui.reports.urls")),
+    path("admin/upper/", include("gonghui.upper.urls")),
     path("admin/collection/", include("gonghui.collection.urls")),
     path("admin/roster/", include("gonghui.members.urls")),
     path("admin/finance/", include("gonghui.finance.urls")),

@@ -17,6 +17,7 @@ from gonghui.api.orgs import router as orgs_router
 from gonghui.api.reports import router as reports_router
 from gonghui.api.rights import router as rights_router
 from gonghui.api.safety import router as safety_router
+from gonghui.api.upper import router as upper_router
 from gonghui.api.voice import router as voice_router
 from gonghui.api.women import router as women_router
 
@@ -49,4 +50,5 @@ api.add_router("", honors_router)
 api.add_router("", rights_router)
 api.add_router("", reports_router)
 api.add_router("", newsletter_router)
+api.add_router("", upper_router)
 api.add_router("", collection_router)

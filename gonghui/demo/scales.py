@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from faker import Faker
 
 from gonghui.demo import areas, ledgers, plans
+from gonghui.demo import upper as upper_targets
 from gonghui.demo.builder import (
     Draft,
     build_union,
@@ -121,6 +122,7 @@ def build_small(*, seed: int, today: date, progress: bool = False) -> Union:
     # A generator of its own, so the ledgers never shift the people drawn above.
     ledgers.fill(union=school, rng=random.Random(seed + 1), today=today, actor=chair_user)
     areas.fill(union=school, seed=seed, today=today, actor=chair_user)
+    upper_targets.set_targets()
     return school
 
 
@@ -179,4 +181,5 @@ def build_large(
                 ledgers.fill(union=union, rng=ledger_rng, today=today, actor=clerk)
                 areas.fill(union=union, seed=seed, today=today, actor=clerk)
     _staff(CITY_USERNAME, fake.name(), city, Role.UPPER_STAFF)
+    upper_targets.set_targets()
     return city

@@ -184,6 +184,11 @@ def _union_field(model) -> str | None:
     union = names.get("union")
     if union is not None and union.is_relation and union.related_model is Union:
         return "union_id"
+    owner = model._meta.auto_created  # a many-to-many table: its owner's union
+    if owner and _union_field(owner) == "union_id":
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model is owner:
+                return f"{f.name}__union_id"
     return None
 
 
