@@ -238,9 +238,7 @@ def _lock_pending(transfer: Transfer) -> Transfer:
         when = (
             f"于{timezone.localtime(locked.decided_at):%Y-%m-%d %H:%M}" if locked.decided_at else ""
         )
-        raise ValidationError(
-            {"state": f"该转移已{when}{locked.get_state_display()}，不能重复处理"}
-        )
+        raise ValidationError({"state": f"该转移{when}{locked.get_state_display()}，不能重复处理"})
     return locked
 
 

@@ -207,7 +207,7 @@ def test_a_transfer_accepted_twice_is_refused_the_second_time(tree):
     *_, a, b = tree
     transfer = _start(MemberFactory(union=a), b)
     transfers.accept_transfer(transfer=transfer)
-    with pytest.raises(ValidationError, match="该转移已.*已转移，不能重复处理"):
+    with pytest.raises(ValidationError, match="该转移于.*已转移，不能重复处理"):
         transfers.accept_transfer(transfer=Transfer.objects.get(pk=transfer.pk))
     assert Member.objects.filter(union=b).count() == 1
 
