@@ -24,7 +24,7 @@ from gonghui.periods import Period
 from gonghui.reports import registry
 from gonghui.reports.drafting.core import day_text
 from gonghui.reports.drafting.writer import period_label
-from gonghui.reports.models import SummaryReport
+from gonghui.reports.models import ReportKind, SummaryReport
 from gonghui.reports.services import sanitise
 
 KIND_LABELS = dict(KIND_CHOICES)
@@ -52,7 +52,10 @@ def _not_ours(ids, allowed, field: str, what: str) -> None:
 
 def request_title(*, kind: str, start: date, end: date) -> str:
     label = period_label(Period(start, end), kind if kind != STATISTICS else "annual")
-    return f"关于报送{label}{KIND_LABELS[kind].replace('（只报数据）', '')}的通知"
+    name = KIND_LABELS[kind].replace("（只报数据）", "")
+    if kind in (ReportKind.ANNUAL, ReportKind.HALF_YEAR) and label.endswith(("年度", "半年")):
+        name = "工作总结"  # 2026年度工作总结, not 2026年度年度工作总结
+    return f"关于报送{label}{name}的通知"
 
 
 @transaction.atomic

@@ -85,7 +85,7 @@ def test_staff_issue_a_request_to_a_district_from_the_form_and_land_on_its_board
         ({}, "请至少选择一个报送单位"),
         ({"units": ["987654"]}, "编号为 987654 的单位不是本会所辖的基层工会"),
         ({"units": ["东区"]}, "单位编号应为数字"),
-        ({"everyone": "on", "kind": "weekly"}, "报送内容"),
+        ({"everyone": "on", "kind": "weekly"}, "weekly 不在可用的选项中"),
     ],
     ids=["deadline-before-period", "no-units", "unknown-unit", "not-a-number", "unknown-kind"],
 )

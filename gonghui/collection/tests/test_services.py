@@ -43,7 +43,7 @@ def test_a_request_to_everyone_opens_one_pending_return_per_unit_of_the_subtree(
     t = tree()
     request = issue(t)
     assert set(request.submissions.values_list("union_id", flat=True)) == {u.pk for u in t.units}
-    assert request.title == "关于报送2026年上半年半年工作总结的通知"
+    assert request.title == "关于报送2026年上半年工作总结的通知"
     assert not request.submissions.exclude(state="pending").exists()
 
 
