@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from faker import Faker
 
 from gonghui.demo import areas, ledgers, plans
+from gonghui.demo import collection as collection_demo
 from gonghui.demo import upper as upper_targets
 from gonghui.demo.builder import (
     Draft,
@@ -122,6 +123,7 @@ def build_small(*, seed: int, today: date, progress: bool = False) -> Union:
     # A generator of its own, so the ledgers never shift the people drawn above.
     ledgers.fill(union=school, rng=random.Random(seed + 1), today=today, actor=chair_user)
     areas.fill(union=school, seed=seed, today=today, actor=chair_user)
+    collection_demo.fill(school=school, chair=chair_user, today=today)
     upper_targets.set_targets()
     return school
 
