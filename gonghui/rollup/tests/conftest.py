@@ -1,0 +1,27 @@
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django_scopes import scopes_disabled
+
+from gonghui.demo import scales
+from gonghui.demo.tests.dates import SEED, TODAY
+from gonghui.rollup import services
+
+
+@pytest.fixture(scope="module")
+def built_city(django_db_setup, django_db_blocker):
+    """A small city (three grassroots unions with two years of ledgers) with
+    its summary tables refreshed for this year, built once per module and
+    rolled back after it."""
+    with django_db_blocker.unblock(), scopes_disabled():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            with transaction.atomic():
+                city = scales.build_large(seed=SEED, today=TODAY, unions=3, members=360)
+                services.refresh(year=TODAY.year)
+                yield city
+                transaction.set_rollback(True)
+
+
+@pytest.fixture
+def city(built_city, db):
+    return built_city

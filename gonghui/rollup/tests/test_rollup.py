@@ -1,0 +1,218 @@
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from gonghui.demo.tests.dates import TODAY
+from gonghui.members.tests.factories import MemberFactory
+from gonghui.orgs.models import Union
+from gonghui.periods import Period
+from gonghui.reports import registry
+from gonghui.rollup import services
+from gonghui.rollup.models import Change, Coverage, MetricMonth
+
+YEAR = Period.year(TODAY.year)
+QUARTER = Period(date(TODAY.year, 4, 1), date(TODAY.year, 6, 30))
+MONTH = Period(date(TODAY.year, 3, 1), date(TODAY.year, 3, 31))
+
+
+def _as_shown(key, value):
+    """SQLite sums decimals as floats (38356.2499999999 for 38356.25); the
+    tables keep the field's places, which is what every page shows."""
+    places = services.rolled_up()[key].sum_places
+    if places is None or not isinstance(value, Decimal):
+        return value
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _unions():
+    return services.all_union_ids()
+
+
+@pytest.mark.parametrize("period", [YEAR, QUARTER, MONTH], ids=["year", "quarter", "month"])
+def test_stored_figures_equal_the_live_registry_for_every_rolled_up_metric(city, period):
+    keys = sorted(services.rolled_up())
+    stored = services.stored_unit_values(_unions(), period, keys)
+    assert stored is not None
+    wrong = []
+    for union_id in _unions():
+        for key in keys:
+            live = _as_shown(key, registry.get(key).value([union_id], period))
+            got = stored[union_id][key]
+            if live != got or type(live) is not type(got):
+                wrong.append((union_id, key, live, got))
+    assert wrong == []
+
+
+def test_the_demo_city_has_figures_in_every_area_so_the_comparison_means_something(city):
+    stored = services.stored_unit_values(_unions(), YEAR, sorted(services.rolled_up()))
+    areas_with_figures = {
+        key.split(".")[0] for row in stored.values() for key, value in row.items() if value
+    }
+    assert {"members", "finance", "activities", "care", "safety", "learning"} <= areas_with_figures
+
+
+def test_every_registered_metric_is_rolled_up():
+    assert set(services.rolled_up()) == {m.key for m in registry.all_metrics()}
+
+
+def test_members_on_the_roll_are_stored_per_period_not_summed_over_months():
+    rolled = services.rolled_up()["members.at_end"]
+    assert rolled.plan.grouped_by == "union_id"
+    assert not rolled.plan.additive
+
+
+def test_new_members_are_summed_over_months():
+    assert services.rolled_up()["members.joined"].plan.additive
+
+
+def test_the_year_of_new_members_is_the_sum_of_its_months(city):
+    union_id = Union.objects.get(code__startswith="nb-l-", code__endswith="001").pk
+    months = [
+        services.stored_unit_values(
+            [union_id], services.as_period(date(TODAY.year, m, 1), 1), ["members.joined"]
+        )
+        for m in range(1, 13)
+    ]
+    year = services.stored_unit_values([union_id], YEAR, ["members.joined"])
+    assert (
+        sum(m[union_id]["members.joined"] for m in months) == year[union_id]["members.joined"] > 0
+    )
+
+
+def test_a_span_that_is_not_a_month_quarter_or_year_is_not_answered(city):
+    assert (
+        services.stored_unit_values(
+            _unions(), Period(date(TODAY.year, 1, 1), TODAY), ["members.joined"]
+        )
+        is None
+    )
+
+
+def test_an_unknown_metric_key_is_not_answered(city):
+    assert services.stored_unit_values(_unions(), YEAR, ["members.joined", "nope.nothing"]) is None
+
+
+def test_a_year_that_was_never_refreshed_is_not_answered(city):
+    assert (
+        services.stored_unit_values(_unions(), Period.year(TODAY.year - 1), ["members.joined"])
+        is None
+    )
+
+
+def test_a_union_created_after_the_refresh_is_not_answered(city):
+    newcomer = Union.objects.create(code="late-1", name="新建工会", kind="enterprise", headcount=5)
+    assert services.stored_unit_values([*_unions(), newcomer.pk], YEAR, ["members.joined"]) is None
+
+
+def test_figures_computed_under_other_metric_definitions_are_not_served(city):
+    Coverage.objects.filter(union_id=_unions()[0]).update(definitions="0" * 64)
+    assert services.stored_unit_values(_unions(), YEAR, ["members.joined"]) is None
+    assert _unions()[0] in services.stale_union_ids(TODAY.year)
+
+
+def test_a_saved_record_makes_its_union_stale_once_its_transaction_commits(
+    city, django_capture_on_commit_callbacks
+):
+    union = Union.objects.get(code__startswith="nb-l-", code__endswith="002")
+    with django_capture_on_commit_callbacks(execute=True):
+        MemberFactory(union=union, joined_on=date(TODAY.year, 3, 5))
+        MemberFactory(union=union, joined_on=date(TODAY.year, 3, 6))
+    assert Change.objects.filter(union=union).count() == 1
+    assert services.stored_unit_values([union.pk], MONTH, ["members.joined"]) is None
+    assert services.stale_union_ids(TODAY.year) == [union.pk]
+
+
+def test_a_change_rolled_back_leaves_the_union_fresh(city, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    union = Union.objects.get(code__startswith="nb-l-", code__endswith="002")
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            MemberFactory(union=union)
+            raise RuntimeError
+    assert not Change.objects.filter(union=union).exists()
+
+
+def test_refreshing_the_stale_union_serves_its_new_figures(
+    city, django_capture_on_commit_callbacks
+):
+    union = Union.objects.get(code__startswith="nb-l-", code__endswith="002")
+    before = services.stored_unit_values([union.pk], MONTH, ["members.joined"])[union.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        MemberFactory(union=union, joined_on=date(TODAY.year, 3, 5))
+    call_command("rollup", "refresh", "--stale", "--no-progress", stdout=StringIO())
+    after = services.stored_unit_values([union.pk], MONTH, ["members.joined"])[union.pk]
+    assert after["members.joined"] == before["members.joined"] + 1
+
+
+def test_changing_a_unions_headcount_makes_it_stale(city, django_capture_on_commit_callbacks):
+    union = Union.objects.get(code__startswith="nb-l-", code__endswith="003")
+    with django_capture_on_commit_callbacks(execute=True):
+        union.headcount += 10
+        union.save()
+    assert services.stored_unit_values([union.pk], YEAR, ["members.membership_rate"]) is None
+
+
+def test_as_of_is_when_the_oldest_of_the_unions_was_computed(city):
+    first, second = _unions()[:2]
+    early = timezone.now() - timedelta(hours=3)
+    Coverage.objects.filter(union_id=first).update(computed_at=early)
+    assert services.as_of([first, second], TODAY.year) == early
+
+
+def test_as_of_is_none_while_a_union_has_no_figures(city):
+    newcomer = Union.objects.create(code="late-2", name="新建工会", kind="enterprise", headcount=5)
+    assert services.as_of([_unions()[0], newcomer.pk]) is None
+
+
+def test_zero_figures_are_not_stored_but_read_as_zero(city):
+    assert (
+        not MetricMonth.objects.filter(value=0, places__isnull=True)
+        .exclude(
+            metric_key__in=[k for k, r in services.rolled_up().items() if r.kind == "computed"]
+        )
+        .exists()
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        (Period(date(2026, 2, 1), date(2026, 2, 28)), (date(2026, 2, 1), 1)),
+        (Period(date(2026, 10, 1), date(2026, 12, 31)), (date(2026, 10, 1), 3)),
+        (Period(date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 1, 1), 12)),
+        (Period(date(2026, 2, 1), date(2026, 4, 30)), None),
+        (Period(date(2026, 1, 1), date(2026, 11, 26)), None),
+        (Period(date(2026, 2, 2), date(2026, 2, 28)), None),
+        (Period(date(2025, 12, 1), date(2026, 1, 31)), None),
+    ],
+)
+def test_only_a_month_a_quarter_or_a_calendar_year_is_a_standard_period(period, expected):
+    assert services.standard_period(period) == expected
+
+
+def test_the_command_refuses_an_unknown_union(db):
+    with pytest.raises(CommandError, match="没有 ID 为 987654 的工会"):
+        call_command("rollup", "refresh", "--union", "987654", stdout=StringIO())
+
+
+def test_the_command_refuses_a_year_out_of_range(db):
+    with pytest.raises(CommandError, match="1899"):
+        call_command("rollup", "refresh", "--year", "1899", stdout=StringIO())
+
+
+def test_the_command_says_when_nothing_is_stale(city):
+    out = StringIO()
+    call_command("rollup", "refresh", "--stale", stdout=out)
+    assert "均为最新" in out.getvalue()
+
+
+def test_the_status_command_reports_stale_unions_and_the_as_of_time(city):
+    out = StringIO()
+    call_command("rollup", "status", "--year", str(TODAY.year - 1), stdout=out)
+    assert f"共 {len(_unions())} 家工会，{len(_unions())} 家待刷新" in out.getvalue()
