@@ -153,6 +153,12 @@ UNFOLD = {
                     _item("部门", "apartment", "admin:orgs_department_changelist", can_view_orgs),
                     _item("工会小组", "groups", "admin:orgs_group_changelist", can_view_orgs),
                     _item("委员会届次", "how_to_vote", "admin:orgs_term_changelist", can_view_orgs),
+                    area_item(
+                        "组织调整记录",
+                        "account_tree",
+                        "admin:orgs_restructuringevent_changelist",
+                        Perm.RESTRUCTURE,
+                    ),
                     _item("账号与角色", "badge", "admin:orgs_user_changelist", can_manage_accounts),
                 ],
             },
@@ -171,6 +177,12 @@ UNFOLD = {
                         "会籍变动",
                         "swap_horiz",
                         "admin:members_statuschange_changelist",
+                        can_view_roster,
+                    ),
+                    _item(
+                        "会员关系转移",
+                        "move_up",
+                        "admin:members_transfer_changelist",
                         can_view_roster,
                     ),
                     _item(

@@ -23,7 +23,7 @@ from unfold.views import ChangeList
 
 from gonghui import encryption, idcard, phone
 from gonghui.attachments.admin import AttachmentsMixin
-from gonghui.members import admin_views, services
+from gonghui.members import admin_views, services, transfer_views, transfers
 from gonghui.members.forms import MemberForm
 from gonghui.members.models import (
     Application,
@@ -32,6 +32,9 @@ from gonghui.members.models import (
     Member,
     Status,
     StatusChange,
+    Transfer,
+    TransferSide,
+    TransferState,
 )
 from gonghui.orgs.admin import UnionScopedAdmin
 from gonghui.orgs.roles import Perm
@@ -475,18 +478,35 @@ class MemberAdmin(AttachmentsMixin, UnionScopedAdmin):
         # MemberForm.save() already wrote through members.services.
         pass
 
+    def has_change_permission(self, request, obj=None):
+        # A row closed by a transfer is the old union's read-only history.
+        if obj is not None and obj.transferred_out:
+            return False
+        return super().has_change_permission(request, obj)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         member = (
             self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
         )
         if member is None:
             raise Http404("没有找到该会员")
+        changeable = self.has_change_permission(request, member)
+        member_transfers = list(
+            Transfer.objects.filter(Q(member=member) | Q(new_member=member))
+            .select_related("union", "to_union")
+            .order_by("-started_at", "-id")
+        )
         extra_context = {
             **(extra_context or {}),
             "status_changes": member.status_changes.select_related("actor").order_by("-on", "-id"),
             "log_entries": _history(member),
-            "can_change_status": self.has_change_permission(request, member),
+            "can_change_status": changeable,
             "status_url": reverse("admin:members_member_status", args=[member.pk]),
+            "member_transfers": member_transfers,
+            "can_start_transfer": changeable
+            and member.status == Status.ACTIVE
+            and not any(t.state == TransferState.PENDING for t in member_transfers),
+            "transfer_url": reverse("admin:members_member_transfer", args=[member.pk]),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -503,6 +523,12 @@ class MemberAdmin(AttachmentsMixin, UnionScopedAdmin):
                 self.admin_site.admin_view(admin_views.status_view),
                 {"model_admin": self},
                 name="members_member_status",
+            ),
+            path(
+                "<int:pk>/transfer/",
+                self.admin_site.admin_view(transfer_views.start_view),
+                {"model_admin": self},
+                name="members_member_transfer",
             ),
             *super().get_urls(),
         ]
@@ -643,3 +669,177 @@ class StatusChangeAdmin(UnionScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Transfers (会员关系转移接续) -------------------------------------------------------------
+
+
+class TransferStateFilter(admin.SimpleListFilter):
+    """Waiting transfers first: the list a cadre works through."""
+
+    title = "状态"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [*TransferState.choices, ("all", "全部")]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            selected = self.value() == value or (self.value() is None and value == "all")
+            yield {
+                "selected": selected,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "all"
+        return queryset if value == "all" else queryset.filter(state=value)
+
+
+class TransferDirectionFilter(admin.SimpleListFilter):
+    title = "方向"
+    parameter_name = "direction"
+
+    def lookups(self, request, model_admin):
+        return [("out", "转出"), ("in", "转入"), ("waiting", "待本工会处理")]
+
+    def queryset(self, request, queryset):
+        own = request.access.unions_with(Perm.CHANGE_ROSTER)
+        if self.value() == "out":
+            return queryset.filter(union__in=own)
+        if self.value() == "in":
+            return queryset.filter(to_union__in=own)
+        if self.value() == "waiting":
+            pending = queryset.filter(state=TransferState.PENDING).exclude(
+                started_by=TransferSide.UPPER
+            )
+            return pending.filter(
+                Q(started_by=TransferSide.SOURCE, to_union__in=own)
+                | Q(started_by=TransferSide.TARGET, union__in=own)
+            )
+        return queryset
+
+
+@admin.register(Transfer)
+class TransferAdmin(UnionScopedAdmin):
+    """Transfers from or to the user's unions (an upper union: its subtree),
+    started from a member's page or requested here; decided on their own pages."""
+
+    view_perm = Perm.VIEW_ROSTER
+    change_perm = Perm.CHANGE_ROSTER
+    list_display = [
+        "member_name",
+        "union",
+        "to_union",
+        "on",
+        "state",
+        "started_by",
+        "started_at",
+    ]
+    list_select_related = ["member", "union", "to_union"]
+    list_filter = [TransferStateFilter, TransferDirectionFilter]
+    search_fields = ["member__name"]
+    show_full_result_count = False
+    fields = [
+        "member_name",
+        "union",
+        "to_union",
+        "on",
+        "reason",
+        "state",
+        "started_by",
+        "started_by_user",
+        "started_at",
+        "decided_by",
+        "decided_at",
+        "decline_reason",
+        "dues_status",
+    ]
+    readonly_fields = fields
+    change_form_after_template = "admin/members/transfer/actions.html"
+    list_before_template = "admin/members/transfer/list_before.html"
+
+    def get_queryset(self, request):
+        unions = self.viewable_unions(request)
+        return (
+            Transfer.objects.filter(Q(union__in=unions) | Q(to_union__in=unions))
+            .select_related("member", "union", "to_union", "new_member")
+            .order_by("-started_at", "-id")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return bool(self.viewable_unions(request))
+        unions = self.viewable_unions(request)
+        return obj.union_id in unions or obj.to_union_id in unions
+
+    @admin.display(description="会员")
+    def member_name(self, obj):
+        return obj.member.name
+
+    @admin.display(description="会费情况")
+    def dues_status(self, obj):
+        if obj.state != TransferState.ACCEPTED:
+            return "接收后记录"
+        through = f"{obj.dues_paid_through:%Y年%-m月}" if obj.dues_paid_through else "无缴费记录"
+        owed = f"，原工会尚有{obj.dues_unpaid_months}个月未缴" if obj.dues_unpaid_months else ""
+        return f"原工会会费缴至{through}{owed}"
+
+    # Transfers are started from a member's page or requested, and decided on
+    # their own pages; nothing is edited or deleted in place.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_request": bool(request.access.unions_with(Perm.CHANGE_ROSTER)),
+            "request_url": reverse("admin:members_transfer_request"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        transfer = (
+            self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
+        )
+        if transfer is None:
+            raise Http404("没有找到该转移")
+        allowed = transfers.acting_side(transfer, request.access, Perm.CHANGE_ROSTER)
+        rows = self.viewable_unions(request)
+        extra_context = {
+            **(extra_context or {}),
+            "transfer": transfer,
+            "allowed": allowed,
+            "accept_url": reverse("admin:members_transfer_accept", args=[transfer.pk]),
+            "decline_url": reverse("admin:members_transfer_decline", args=[transfer.pk]),
+            "cancel_url": reverse("admin:members_transfer_cancel", args=[transfer.pk]),
+            "old_row_url": reverse("admin:members_member_change", args=[transfer.member_id])
+            if transfer.union_id in rows
+            else "",
+            "new_row_url": reverse("admin:members_member_change", args=[transfer.new_member_id])
+            if transfer.new_member_id and transfer.to_union_id in rows
+            else "",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        views = [
+            ("request/", transfer_views.request_view, "members_transfer_request"),
+            ("<int:pk>/accept/", transfer_views.accept_view, "members_transfer_accept"),
+            ("<int:pk>/decline/", transfer_views.decline_view, "members_transfer_decline"),
+            ("<int:pk>/cancel/", transfer_views.cancel_view, "members_transfer_cancel"),
+        ]
+        return [
+            *(
+                path(route, self.admin_site.admin_view(view), {"model_admin": self}, name=name)
+                for route, view, name in views
+            ),
+            *super().get_urls(),
+        ]

@@ -187,3 +187,96 @@ class ExportForm(forms.Form):
         if cleaned.get("reveal") and len((cleaned.get("reason") or "").strip()) < 2:
             self.add_error("reason", "导出完整号码时请填写理由（至少2个字）")
         return cleaned
+
+
+# Transfers (会员关系转移接续) -----------------------------------------------------------
+
+
+def _open_unions():
+    from gonghui.orgs.models import Union
+
+    return Union.objects.filter(archived_on__isnull=True).order_by("path")
+
+
+class UnionChoiceField(forms.ModelChoiceField):
+    """A union of the whole tree, shown with its place in it (unions are not secret)."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）"
+
+
+class TransferStartForm(forms.Form):
+    to_union = UnionChoiceField(
+        label="转入工会",
+        queryset=Group.objects.none(),
+        widget=UnfoldAdminSelectWidget,
+        help_text="会员新就业单位的工会；转入工会接收后生效",
+    )
+    on = forms.DateField(
+        label="转移日期",
+        widget=UnfoldAdminSingleDateWidget,
+        help_text="自该日起会员计入转入工会，本工会保留此前的记录",
+    )
+    reason = forms.CharField(
+        label="转移原因",
+        max_length=200,
+        widget=UnfoldAdminTextInputWidget(attrs={"placeholder": "例如：调入乙公司工作"}),
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_union"].queryset = _open_unions().exclude(pk=member.union_id)
+
+
+class TransferRequestForm(forms.Form):
+    to_union = UnionChoiceField(
+        label="转入工会（本工会）", queryset=Group.objects.none(), widget=UnfoldAdminSelectWidget
+    )
+    from_union = UnionChoiceField(
+        label="转出工会",
+        queryset=Group.objects.none(),
+        widget=UnfoldAdminSelectWidget,
+        help_text="会员原就业单位的工会",
+    )
+    name = forms.CharField(label="会员姓名", max_length=40, widget=UnfoldAdminTextInputWidget)
+    id_number = forms.CharField(label="身份证号", max_length=30, widget=UnfoldAdminTextInputWidget)
+    on = forms.DateField(label="转移日期", widget=UnfoldAdminSingleDateWidget)
+    reason = forms.CharField(label="转移原因", max_length=200, widget=UnfoldAdminTextInputWidget)
+
+    def __init__(self, *args, own_unions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_union"].queryset = _open_unions().filter(pk__in=own_unions)
+        self.fields["from_union"].queryset = _open_unions()
+
+
+class TransferAcceptForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label="编入部门",
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label="暂不指定",
+        widget=UnfoldAdminSelectWidget,
+    )
+    group = forms.ModelChoiceField(
+        label="编入工会小组",
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label="暂不分组",
+        widget=UnfoldAdminSelectWidget,
+    )
+    employee_number = forms.CharField(
+        label="工号", max_length=30, required=False, widget=UnfoldAdminTextInputWidget
+    )
+
+    def __init__(self, *args, union, **kwargs):
+        from gonghui.orgs.models import Department
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(union=union)
+        self.fields["group"].queryset = Group.objects.filter(union=union)
+
+
+class TransferReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="原因", max_length=200, widget=UnfoldAdminTextareaWidget(attrs={"rows": 3})
+    )

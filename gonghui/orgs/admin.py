@@ -25,6 +25,7 @@ from gonghui.orgs.models import (
     Department,
     Group,
     Post,
+    RestructuringEvent,
     RoleAssignment,
     Term,
     Union,
@@ -179,11 +180,55 @@ class UnionAdmin(UnionScopedAdmin):
         ("联系方式", {"fields": ["address", "contact_name", "contact_phone"]}),
     ]
 
+    change_form_after_template = "admin/orgs/union/actions.html"
+
     def union_of(self, obj):
         return obj.pk
 
     def get_queryset(self, request):
         return Union.objects.filter(pk__in=self.viewable_unions(request))
+
+    def has_change_permission(self, request, obj=None):
+        # A merged union is kept as history: its details are read-only.
+        if obj is not None and obj.archived_on is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from gonghui.orgs.restructuring_views import deciding_union
+
+        union = (
+            self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
+        )
+        if union is None:
+            raise Http404("没有找到该工会")
+        by = deciding_union(request, union) if union.archived_on is None else None
+        extra_context = {
+            **(extra_context or {}),
+            "restructure_by": by,
+            "move_url": reverse("admin:orgs_union_move", args=[union.pk]),
+            "merge_url": reverse("admin:orgs_union_merge", args=[union.pk]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        from gonghui.orgs import restructuring_views
+
+        return [
+            path(
+                "<int:pk>/move/",
+                self.admin_site.admin_view(restructuring_views.move_view),
+                {"model_admin": self},
+                name="orgs_union_move",
+            ),
+            path(
+                "<int:pk>/merge/",
+                self.admin_site.admin_view(restructuring_views.merge_view),
+                {"model_admin": self},
+                name="orgs_union_merge",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a union in the tree rewrites a subtree's paths: a service's job.
@@ -531,3 +576,52 @@ class AccessLogAdmin(ModelAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404("没有找到该记录")
+
+
+@admin.register(RestructuringEvent)
+class RestructuringEventAdmin(UnionScopedAdmin):
+    """The record of moves and merges, written by orgs.services; never edited."""
+
+    view_perm = Perm.VIEW_DASHBOARD
+    change_perm = Perm.RESTRUCTURE
+    list_display = ["on", "kind", "union", "from_parent", "to_parent", "target", "by_union"]
+    list_select_related = ["union", "from_parent", "to_parent", "target", "by_union"]
+    list_filter = ["kind"]
+    search_fields = ["union__name", "reason"]
+    fields = [
+        "kind",
+        "on",
+        "union",
+        "from_parent",
+        "to_parent",
+        "target",
+        "by_union",
+        "reason",
+        "moved_summary",
+        "old_path",
+        "new_path",
+        "actor",
+        "recorded_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="随同转移")
+    def moved_summary(self, obj):
+        labels = {
+            "members": "会员",
+            "departments": "部门",
+            "groups": "工会小组",
+            "applications": "待审核入会申请",
+            "transfers_cancelled": "撤回的待处理转移",
+        }
+        parts = [f"{labels.get(k, k)}{v}" for k, v in (obj.moved or {}).items()]
+        return "，".join(parts) or "-"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
