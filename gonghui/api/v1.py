@@ -17,6 +17,7 @@ from gonghui.api.orgs import router as orgs_router
 from gonghui.api.reports import router as reports_router
 from gonghui.api.rights import router as rights_router
 from gonghui.api.safety import router as safety_router
+from gonghui.api.transfers import router as transfers_router
 from gonghui.api.upper import router as upper_router
 from gonghui.api.voice import router as voice_router
 from gonghui.api.women import router as women_router
@@ -37,6 +38,7 @@ api = GonghuiAPI(
 errors.install(api)
 api.add_router("", orgs_router)
 api.add_router("", members_router)
+api.add_router("", transfers_router)
 api.add_router("", activities_router)
 api.add_router("", finance_router)
 api.add_router("", care_router)
