@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast lint format bench clean
+.PHONY: run test test-fast lint format bench serve-prod loadtest clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（找不到 $(PYTHON)）"; exit 1; }
@@ -44,6 +44,16 @@ format: $(DEVSTAMP)
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m bench.run
+
+# The production stack of docs/deployment.md on 127.0.0.1 (PostgreSQL, gunicorn,
+# nginx; Debian packages installed when missing). Ctrl-C stops it.
+serve-prod: $(STAMP)
+	$(BIN)/python deploy/serve_prod.py
+
+# 100 portal and 10 staff users against that stack (started if not running) for
+# LOADTEST_SECONDS (180); figures into bench/results.json.
+loadtest: $(STAMP)
+	$(BIN)/python bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
