@@ -34,5 +34,6 @@ urlpatterns = [
     path("rights/", include("gonghui.rights.portal_urls")),
     path("newsletter/", include("gonghui.reports.newsletter_portal")),
     path("privacy/", include("gonghui.privacy.portal_urls")),
+    path("membership/", include("gonghui.members.portal_urls")),
     path("", include("gonghui.portal.urls")),
 ]

@@ -419,9 +419,11 @@ class MemberAdmin(AttachmentsMixin, UnionScopedAdmin):
             ("其他信息", {"fields": ["education", "political_status", "ethnicity", "joined_on"]}),
         ]
         if obj is not None:
-            fieldsets.append(
-                ("会籍", {"fields": ["status", "status_since", "left_on", "portal_account"]})
-            )
+            standing = ["status", "status_since", "left_on", "portal_account"]
+            if obj.transferred_in:
+                # joined_on is the day the member came onto this roll by transfer.
+                standing.insert(0, "first_joined_on")
+            fieldsets.append(("会籍", {"fields": standing}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -436,6 +438,7 @@ class MemberAdmin(AttachmentsMixin, UnionScopedAdmin):
             "status_since",
             "left_on",
             "portal_account",
+            "first_joined_on",
         ]
 
     @admin.display(description="身份证号")
