@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "gonghui.mfa.throttling.SignInAddressLimitMiddleware",
     "gonghui.tenancy.TenancyMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "gonghui.api.middleware.ApiErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "gonghui.urls"

@@ -154,8 +154,18 @@ def _message(error: dict, field: str | None) -> str:
         return f"{what}应为整数"
     if kind.startswith("bool"):
         return f"{what}应为 true 或 false"
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return f"{what}应为有效日期，格式为 YYYY-MM-DD"
+    if kind.startswith("datetime") or kind.startswith("timezone"):
+        return f"{what}应为有效的日期时间文本，如 2025-03-01T09:00:00+08:00"
+    if kind.startswith("date"):
+        return f"{what}应为有效日期，格式为 YYYY-MM-DD 的文本"
+    if kind.startswith("time"):
+        return f"{what}应为有效时间，格式为 HH:MM 的文本"
+    if kind.startswith(("decimal", "float", "finite_number")) or (
+        kind == "is_instance_of" and ctx.get("class") == "Decimal"
+    ):
+        return f'{what}应为数字，金额可写作文本，如 "1280.50"'
+    if kind.startswith("uuid"):
+        return f"{what}应为 UUID 文本"
     if kind == "greater_than_equal":
         return f"{what}不能小于{ctx.get('ge')}"
     if kind == "greater_than":

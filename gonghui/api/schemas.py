@@ -10,8 +10,9 @@ from datetime import date
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator
 
+from gonghui.api.strict import Strict
 from gonghui.members.models import Member, Status, StatusChange
 
 MAX_ID = 2**63 - 1
@@ -34,10 +35,6 @@ def _limit(model, field: str) -> int:
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
 StatusValue = Literal[tuple(Status.values)]  # type: ignore[valid-type]
 GenderValue = Literal["M", "F"]
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # Orgs -----------------------------------------------------------------------

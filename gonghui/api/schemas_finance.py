@@ -7,8 +7,9 @@ string or a number; a number is read through its shortest decimal form, so
 for having more than two decimals.
 """
 
+import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
@@ -31,6 +32,7 @@ from gonghui.finance.models import (
 CENT = Decimal("0.01")
 LARGEST = Decimal("999999999999.99")
 MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
+DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def parse_money(value) -> Decimal:
@@ -44,10 +46,13 @@ def parse_money(value) -> Decimal:
     elif isinstance(value, float):
         amount = Decimal(repr(value))
     elif isinstance(value, str):
-        try:
-            amount = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(f'“{value[:30]}”不是有效金额（应为如 "1280.50" 的数字）') from None
+        # Spelled as the schema documents it: digits, a sign, a point; no spaces,
+        # exponents or words (docs/hardening.md).
+        if not DECIMAL_TEXT.fullmatch(value):
+            raise ValueError(f'“{value[:30]}”不是有效金额（应为如 "1280.50" 的数字）')
+        amount = Decimal(value)
+        if amount.as_tuple().exponent < -2:
+            raise ValueError(f"最多保留两位小数（分），“{value[:30]}”超过了两位")
     else:
         raise ValueError('应为金额（如 "1280.50"），以文本或数字提供')
     if not amount.is_finite():
@@ -262,11 +267,11 @@ def parse_month(value) -> date:
         return value.replace(day=1)
     if not isinstance(value, str):
         raise ValueError('应为月份，格式为 YYYY-MM（如 "2025-03"）')
-    text_value = value.strip()
+    text_value = value
     try:
-        year, month = text_value.split("-")
-        if len(year) != 4 or len(month) != 2:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text_value):
             raise ValueError
+        year, month = text_value.split("-")
         found = date(int(year), int(month), 1)
     except ValueError:
         raise ValueError(f'“{value[:20]}”不是有效月份，格式应为 YYYY-MM（如 "2025-03"）') from None
@@ -287,10 +292,9 @@ def parse_rate(value) -> Decimal:
     elif isinstance(value, float):
         rate = Decimal(repr(value))
     elif isinstance(value, str):
-        try:
-            rate = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(f'“{value[:30]}”不是有效比例（应为如 "0.005" 的小数）') from None
+        if not DECIMAL_TEXT.fullmatch(value):
+            raise ValueError(f'“{value[:30]}”不是有效比例（应为如 "0.005" 的小数）')
+        rate = Decimal(value)
     else:
         raise ValueError('应为比例（如 "0.005" 即 0.5%），以文本或数字提供')
     if not rate.is_finite():

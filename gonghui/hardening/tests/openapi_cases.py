@@ -19,15 +19,35 @@ MEMBER_ENDINGS = ("/ballot", "/sheet", "/attempt")
 
 # A value that no schema may accept, per kind; each tuple is (case name, value).
 CONTROL = "甲\x00乙\x07丙\x1b"
-IMPOSSIBLE_DATES = (("impossible-date", "2024-02-30"), ("year-99999", "99999-01-01"))
-IMPOSSIBLE_DATETIMES = (("impossible-datetime", "2024-13-01T25:61:00"),)
+# Wrong JSON types (a date as a Unix time, false for an integer, digits in a
+# string for an integer, a number for a text) are refused, not converted
+# (gonghui/api/strict.py).
+IMPOSSIBLE_DATES = (
+    ("impossible-date", "2024-02-30"),
+    ("year-99999", "99999-01-01"),
+    ("date-as-unix-time", 0),
+    ("date-with-a-time", "2024-03-01T00:00:00"),
+)
+IMPOSSIBLE_DATETIMES = (
+    ("impossible-datetime", "2024-13-01T25:61:00"),
+    ("datetime-as-unix-time", 1_700_000_000),
+)
 BAD_MONEY = (
     ("money-nan", "NaN"),
     ("money-three-decimals", "12.345"),
     ("money-too-large", "1e40"),
     ("money-text", "一百元"),
+    ("money-as-boolean", True),
 )
-BAD_INTEGERS = (("integer-as-text", "十二"), ("integer-overflow", 2**64))
+BAD_INTEGERS = (
+    ("integer-as-text", "十二"),
+    ("integer-overflow", 2**64),
+    ("integer-as-false", False),
+    ("integer-as-digits-in-a-string", "7"),
+    ("integer-as-a-fraction", 7.5),
+)
+TEXT_AS_NUMBER = ("text-as-a-number", 12345)
+BOOLEAN_AS_NUMBER = ("boolean-as-a-number", 1)
 MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
 
 # Attacks that are legitimate text: accepted (stored as typed) or refused, never run.
@@ -161,6 +181,7 @@ def body_cases(op: Operation) -> list[Case]:
     text = _first(op.body, "text")
     if text is not None:
         cases.append(Case(op, "control-characters", text.name, CONTROL))
+        cases.append(Case(op, TEXT_AS_NUMBER[0], text.name, TEXT_AS_NUMBER[1]))
         limit = text.spec.get("maxLength")
         cases.append(
             Case(
@@ -191,6 +212,7 @@ def body_cases(op: Operation) -> list[Case]:
     booleans = _first(op.body, "boolean")
     if booleans is not None:
         cases.append(Case(op, "boolean-as-text", booleans.name, "是的"))
+        cases.append(Case(op, BOOLEAN_AS_NUMBER[0], booleans.name, BOOLEAN_AS_NUMBER[1]))
     return cases
 
 

@@ -3,7 +3,8 @@ application, signed in as union A's cadre with a bearer token.
 
 Each operation gets a bounded number of generated requests (valid and invalid
 by the schema); every response must be no server error, have a status code
-and content type the schema documents, and a body that matches the schema.
+and content type the schema documents, and a body that matches the schema,
+and every request the schema calls invalid must be refused (4xx).
 SCHEMATHESIS_EXAMPLES raises the count for a longer run (docs/testing.md).
 """
 
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -27,14 +29,15 @@ from gonghui.hardening.tests.openapi_cases import PREFIX
 from gonghui.hardening.tests.openapi_cases import schema as openapi_schema
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "2"))
-# Not negative_data_rejection: pydantic's lax mode reads a date given as 0 as
-# 1970-01-01 (a Unix time) and false as the integer 0, which the schema calls
-# invalid; harmless, and refusing it needs strict shapes (docs/hardening.md).
+# negative_data_rejection: a request the schema calls invalid (a date sent as
+# 0, false for an integer, a number for a text…) must be refused, which the
+# strict request bodies do (gonghui/api/strict.py, docs/hardening.md).
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    negative_data_rejection,
 ]
 
 # Known defects in code other helpers own this session (see the report).
