@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gonghui.mfa.models import CodeAttempts
+from gonghui.mfa.models import Authenticator, CodeAttempts
 from gonghui.orgs.access import access_for
 
 
@@ -23,9 +23,9 @@ def second_factor_required(user) -> bool:
     return any(roles & union_roles for union_roles in held)
 
 
-def authenticator(user) -> TOTPDevice | None:
+def authenticator(user) -> Authenticator | None:
     """The account's confirmed authenticator, if it has one."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    return Authenticator.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
 def has_authenticator(user) -> bool:

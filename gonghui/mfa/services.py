@@ -11,6 +11,7 @@ import secrets
 import time
 import unicodedata
 from base64 import b32encode
+from binascii import unhexlify
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,10 +22,11 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from gonghui import encryption
 from gonghui.mfa import queries
-from gonghui.mfa.models import CodeAttempts
+from gonghui.mfa.models import SEALED, Authenticator, AuthenticatorKey, CodeAttempts
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "身份验证器"
@@ -52,9 +54,16 @@ def format_recovery_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def key_of(device: TOTPDevice) -> bytes | None:
+    """The authenticator's key, decrypted from its sealed row; None if it has none
+    (a device made outside these services), which then accepts no code."""
+    sealed = AuthenticatorKey.objects.filter(device_id=device.pk).first()
+    return unhexlify(sealed.key.encode()) if sealed is not None else None
+
+
 def secret_of(device: TOTPDevice) -> str:
     """The authenticator's key in base32, as typed into an app by hand."""
-    return b32encode(device.bin_key).decode()
+    return b32encode(key_of(device) or b"").decode()
 
 
 # Wrong-code counting -------------------------------------------------------
@@ -106,7 +115,10 @@ def _refuse(*, user, message: str = WRONG_CODE):
 
 def _accept_totp(*, device: TOTPDevice, code: str) -> bool:
     """True if code is the device's current code and was not used before."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    key = key_of(device)
+    if key is None:
+        return False
+    totp = TOTP(key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     if not totp.verify(int(code), device.tolerance, device.last_t + 1):
         return False
@@ -163,13 +175,25 @@ def verify(*, user, code: str):
 # Enrolment -----------------------------------------------------------------
 
 
-def begin_enrolment(*, user) -> TOTPDevice:
+@transaction.atomic
+def begin_enrolment(*, user) -> Authenticator:
     """An unconfirmed authenticator for the user to scan; the same one on every
-    visit until it is confirmed, so reloading the page does not change the QR code."""
-    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    visit until it is confirmed, so reloading the page does not change the QR code.
+
+    Its key is stored encrypted (`AuthenticatorKey`); django-otp's own key
+    column holds only the `SEALED` marker."""
+    pending = (
+        Authenticator.objects.filter(user=user, confirmed=False, sealed_key__isnull=False)
+        .order_by("-pk")
+        .first()
+    )
     if pending is not None:
         return pending
-    return TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+    device = Authenticator.objects.create(
+        user=user, name=AUTHENTICATOR_NAME, confirmed=False, key=SEALED
+    )
+    AuthenticatorKey.objects.create(device=device, key=random_hex(20))
+    return device
 
 
 def _new_recovery_codes(*, user) -> list[str]:

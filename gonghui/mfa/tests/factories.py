@@ -9,7 +9,7 @@ from gonghui.mfa import services
 def code_for(device: TOTPDevice, *, offset_steps: int = 0) -> str:
     """The code an authenticator app shows now (or `offset_steps` steps away)."""
     # An app knows only the clock: no drift (the server's drift estimate is its own).
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, 0)
+    totp = TOTP(services.key_of(device), device.step, device.t0, device.digits, 0)
     totp.time = time.time() + offset_steps * device.step
     return f"{totp.token():06d}"
 
