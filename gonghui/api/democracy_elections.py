@@ -23,10 +23,11 @@ from gonghui.api.access import require, union_for_write, viewable_unions
 from gonghui.api.guards import guard
 from gonghui.api.queries_finance import page
 from gonghui.democracy.models.congress import Congress
-from gonghui.democracy.models.elections import Candidate, Election, ElectionState
+from gonghui.democracy.models.elections import Candidate, Election, ElectionState, RollEntry
 from gonghui.democracy.models.evaluation import Evaluation
 from gonghui.democracy.queries import elections as queries
 from gonghui.democracy.queries import evaluation as evaluation_queries
+from gonghui.democracy.queries import voting
 from gonghui.democracy.services import elections as services
 from gonghui.democracy.services import evaluation as evaluation_services
 from gonghui.members.models import Member
@@ -173,6 +174,21 @@ def _voter(user) -> Member | None:
     return Member.objects.filter(user=user).only("id", "union_id", "user_id", "name").first()
 
 
+def _roll_entry(user, election_id) -> RollEntry | None:
+    """The caller's roll entry in an election of their own union (not a draft),
+    with the election and their member record (the columns `_voter` reads) in
+    the same query: the one read a voter's ballot page and cast need."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        pk = int(election_id)
+    except (TypeError, ValueError):
+        return None
+    if not 1 <= pk <= schemas.MAX_ID:
+        return None
+    return voting.voter_roll(user.pk, pk)
+
+
 def _members_election(request, pk: int) -> tuple[Member, Election]:
     """An election of the caller's own union, as a voter sees it (drafts are hidden)."""
     member = _member(request)
@@ -186,20 +202,39 @@ def _members_election(request, pk: int) -> tuple[Member, Election]:
     return member, election
 
 
+def _voters_ballot(request, pk: int) -> tuple[Member, Election, RollEntry | None]:
+    """The caller, an election of their union and their roll entry in it (None
+    when they are not on its roll): one query for an elector on the roll."""
+    roll = getattr(request, "_gonghui_roll", None)
+    if roll is None:
+        roll = _roll_entry(request.auth, pk)
+    if roll is not None:
+        return roll.member, roll.election, roll
+    member, election = _members_election(request, pk)
+    return member, election, None
+
+
 def voter_only(model):
     """Refuse a member's write on `model` (Election or Evaluation, id in the path)
     before the body is read, unless the caller is a member of its union: another
-    union's, or a staff account's call, is 404 like the view itself would answer."""
+    union's, or a staff account's call, is 404 like the view itself would answer.
+    An elector's roll entry, read here with the election and the member, is kept
+    for the view."""
 
     def decorator(run):
         @wraps(run)
         def checked(request, *args, **kwargs):
             user = request_user(request)
             if user is not None and user.is_authenticated:
+                name = "election_id" if model is Election else "evaluation_id"
+                roll = _roll_entry(user, kwargs.get(name)) if model is Election else None
+                if roll is not None:
+                    request._gonghui_roll = roll
+                    request._gonghui_voter = roll.member
+                    return run(request, *args, **kwargs)
                 member = _voter(user)
                 if member is not None:
                     request._gonghui_voter = member
-                name = "election_id" if model is Election else "evaluation_id"
                 found = member is not None and (
                     model.objects.filter(pk=kwargs.get(name), union_id=member.union_id).exists()
                 )
@@ -441,13 +476,11 @@ def my_elections(request):
     summary="选票（候选人名单和我是否已投票）",
 )
 def ballot_paper(request, election_id: int = ElectionId):
-    member, election = _members_election(request, election_id)
+    member, election, roll = _voters_ballot(request, election_id)
     return {
         "election": election_out(election),
-        "candidates": [
-            candidate_out(c) for c in Candidate.objects.filter(election=election, written_in=False)
-        ],
-        "voted": queries.voted(election, member),
+        "candidates": [candidate_out(c) for c in voting.ballot_candidates(election)],
+        "voted": roll.voted if roll is not None else None,
     }
 
 
@@ -458,8 +491,10 @@ def ballot_paper(request, election_id: int = ElectionId):
 )
 @voter_only(Election)
 def cast(request, payload: shapes.BallotIn, election_id: int = ElectionId):
-    member, election = _members_election(request, election_id)
-    ballot = services.cast_ballot(election=election, member=member, choices=_choices(payload))
+    member, election, roll = _voters_ballot(request, election_id)
+    ballot = services.cast_ballot(
+        election=election, member=member, choices=_choices(payload), roll=roll
+    )
     return ninja.Status(
         201, {"election": election.pk, "receipt": ballot.receipt, "valid": ballot.valid}
     )

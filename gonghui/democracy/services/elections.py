@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from gonghui import sqlrows
 from gonghui.democracy.models.elections import (
     COMPETITIVE_KINDS,
     Ballot,
@@ -45,6 +46,7 @@ from gonghui.members.models import Member, Status
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MARKS = {"for", "against", "abstain"}
 DEFAULT_MARGIN = Decimal("0.05")
+_ROLL = sqlrows.Columns(RollEntry, "r", {"union_id", "election_id", "member_id", "voted"})
 
 
 # Rules -------------------------------------------------------------------------------
@@ -280,9 +282,9 @@ def read_ballot(election: Election, choices: dict) -> tuple[dict, bool]:
     write_ins = choices.get("w") or []
     if not isinstance(marks, dict) or not isinstance(write_ins, list):
         raise ValidationError({"choices": "选票格式不正确"})
-    names = dict(
-        Candidate.objects.filter(election=election, written_in=False).values_list("pk", "name")
-    )
+    from gonghui.democracy.queries.voting import ballot_candidates  # queries import services
+
+    names = {c.pk: c.name for c in ballot_candidates(election)}
     clean: dict[str, str] = {}
     for key, mark in marks.items():
         try:
@@ -315,39 +317,86 @@ def read_ballot(election: Election, choices: dict) -> tuple[dict, bool]:
     return canonical, chosen <= election.seats
 
 
+def _new_ballot(election: Election, canonical: dict, valid: bool) -> Ballot:
+    """Insert one ballot. The insert sends no model signals, so no receiver
+    (the audit log, change tracking, anything added later) sees a ballot as it
+    is written or learns when it was."""
+    ballot = Ballot(
+        union_id=election.union_id,
+        election=election,
+        choices=canonical,
+        valid=valid,
+        receipt=_code(10),
+    )
+    sqlrows.insert(ballot)
+    return ballot
+
+
+def _flip_roll(election: Election, member: Member) -> bool:
+    """The conditional UPDATE of the secrecy rule: mark the member's roll entry
+    voted if, and only if, it was not; True when it changed (exactly one row).
+    One hand-written statement on the busiest path (gonghui.sqlrows), inside
+    the request's union scope like the scoped manager."""
+    scoped = sqlrows.scope_filter(_ROLL.column("union_id", bare=True))
+    if scoped is None:
+        return False
+    r = _ROLL.column
+    changed = sqlrows.execute(
+        f"UPDATE {_ROLL.table(alias=False)} SET {r('voted', bare=True)} = %s"
+        f" WHERE {r('election_id', bare=True)} = %s AND {r('member_id', bare=True)} = %s"
+        f" AND {r('voted', bare=True)} = %s{scoped[0]}",
+        [True, election.pk, member.pk, False, *scoped[1]],
+    )
+    return changed == 1
+
+
 def _write_ballot(election: Election, canonical: dict, valid: bool) -> Ballot:
     # A receipt collision (one in ~10^14 per pair) is retried inside a savepoint
     # so the surrounding transaction stays usable on PostgreSQL.
     for _ in range(5):
         try:
             with transaction.atomic():
-                return Ballot.objects.create(
-                    union_id=election.union_id,
-                    election=election,
-                    choices=canonical,
-                    valid=valid,
-                    receipt=_code(10),
-                )
+                return _new_ballot(election, canonical, valid)
         except IntegrityError:
             continue
     raise ValidationError({"election": "系统繁忙，请重新提交"})
 
 
-@transaction.atomic
-def cast_ballot(*, election: Election, member: Member, choices: dict, now=None) -> Ballot:
-    """Record a member's online vote: flip their roll entry and write an unlinked ballot."""
+ALREADY_VOTED = "您已经投过票了，每人只能投一次"
+NOT_ON_ROLL = "您不在本次选举的选举人名册中"
+
+
+def cast_ballot(
+    *, election: Election, member: Member, choices: dict, now=None, roll: RollEntry | None = None
+) -> Ballot:
+    """Record a member's online vote: flip their roll entry and write an unlinked ballot.
+
+    The ballot is read and checked before the transaction, so the write lock
+    (SQLite takes it at BEGIN) is held only for the two writes. `roll` is the
+    member's roll entry when the caller has already read it: a member it shows
+    as voted is refused at once, without reading the ballot or writing (a roll
+    entry never flips back), and the conditional UPDATE still decides every race.
+    """
     if election.channel != Channel.ONLINE:
         raise ValidationError({"election": "本次选举在会场投票，请使用现场领取的投票码"})
     _check_open(election, now)
+    if roll is not None and roll.voted:
+        raise ValidationError({"election": ALREADY_VOTED})
     canonical, valid = read_ballot(election, choices)
-    flipped = RollEntry.objects.filter(election=election, member=member, voted=False).update(
-        voted=True
-    )
-    if flipped != 1:
-        if RollEntry.objects.filter(election=election, member=member).exists():
-            raise ValidationError({"election": "您已经投过票了，每人只能投一次"})
-        raise ValidationError({"election": "您不在本次选举的选举人名册中"})
-    return _write_ballot(election, canonical, valid)
+    # A receipt collision (one in ~10^14 per pair) rolls the whole transaction
+    # back and is tried again, so no savepoint is needed around the insert.
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                if not _flip_roll(election, member):
+                    on_roll = roll is not None or (
+                        RollEntry.objects.filter(election=election, member=member).exists()
+                    )
+                    raise ValidationError({"election": ALREADY_VOTED if on_roll else NOT_ON_ROLL})
+                return _new_ballot(election, canonical, valid)
+        except IntegrityError:
+            continue
+    raise ValidationError({"election": "系统繁忙，请重新提交"})
 
 
 def election_for_code(code: str) -> Election:
