@@ -171,7 +171,7 @@ class Writer:
 
     def below(self, key: str, threshold) -> list[int]:
         values = self._per_unit.get(key, {})
-        return [u for u, v in values.items() if v is not None and v < threshold]
+        return [u for u, v in values.items() if v and 0 < v < threshold]
 
     def returns(self, key: str, value: int) -> CFig:
         label, unit = RETURN_KEYS[key]
@@ -457,7 +457,7 @@ def _closing(w: Writer, board) -> Section:
         )
         steps.append("督促未报送的单位抓紧报送，把按期报送情况纳入年度考核")
     rate = w.total("rights.wage_contract_coverage")
-    if rate is not None and rate < WAGE_CONTRACT_TARGET:
+    if rate is not None and 0 < rate < WAGE_CONTRACT_TARGET:
         problems.append(
             ["工资集体协商建制率为", w.fig("rights.wage_contract_coverage"), "，还有部分单位未建制"]
         )
