@@ -32,8 +32,6 @@ from gonghui.reports.render import figure_url
 # Seed 五: "确保工资集体协商建制率保持在建会企业的90%以上".
 WAGE_CONTRACT_TARGET = 90
 
-# Scope of a figure that counts units holding a record of a metric (e.g. 召开职代会的单位).
-UNITS_WITH = "units_with"
 RETURN_KEYS = {
     "collection.addressed": ("通知报送单位", "家"),
     "collection.returned": ("已报送单位", "家"),
@@ -140,7 +138,11 @@ class Writer:
         ids = [u for u, v in self._per_unit.get(key, {}).items() if v and v > 0]
         m = registry.get(key)
         f = self._add(
-            scope=UNITS_WITH, key=key, label=f"有“{m.label}”的单位", unit="家", value=len(ids)
+            scope=FigureScope.UNITS_WITH,
+            key=key,
+            label=f"有“{m.label}”的单位",
+            unit="家",
+            value=len(ids),
         )
         return f, ids
 

@@ -166,6 +166,7 @@ class ConsolidatedReport(ScopedModel):
 class FigureScope(models.TextChoices):
     SUBTREE = "subtree", "全部所辖单位合计"
     UNIT = "unit", "单个单位"
+    UNITS_WITH = "units_with", "有记录的单位数"
     RETURNS = "returns", "报送情况"
 
 

@@ -144,7 +144,12 @@ def new_request(request):
             )
             return redirect("collection:board", pk=created.pk)
     return _render(
-        request, "collection/request_form.html", "发出上报通知", form=form, issuer=issuer
+        request,
+        "collection/request_form.html",
+        "发出上报通知",
+        form=form,
+        issuer=issuer,
+        others=[u for u in unions if u.pk != issuer.pk],
     )
 
 
@@ -308,7 +313,7 @@ def consolidated_figure(request, pk, ref):
         period = Period(figure.start, figure.end)
         per_unit = queries.unit_values(report.union, period, [figure.metric_key])
         now = queries.subtree_totals(report.union, period, [figure.metric_key])[figure.metric_key]
-        if figure.scope == "units_with":
+        if figure.scope == FigureScope.UNITS_WITH:
             now = sum(1 for v in per_unit.values() if v.get(figure.metric_key))
         for unit in queries.units(report.union):
             value = per_unit.get(unit.pk, {}).get(figure.metric_key, 0)

@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('ref', models.CharField(max_length=10, verbose_name='编号')),
-                ('scope', models.CharField(choices=[('subtree', '全部所辖单位合计'), ('unit', '单个单位'), ('returns', '报送情况')], max_length=10, verbose_name='范围')),
+                ('scope', models.CharField(choices=[('subtree', '全部所辖单位合计'), ('unit', '单个单位'), ('units_with', '有记录的单位数'), ('returns', '报送情况')], max_length=10, verbose_name='范围')),
                 ('metric_key', models.CharField(max_length=120, verbose_name='指标')),
                 ('label', models.CharField(max_length=120, verbose_name='名称')),
                 ('unit', models.CharField(blank=True, max_length=20, verbose_name='单位')),
