@@ -5,6 +5,8 @@ and the ranking of units on one figure."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from gonghui.orgs.access import Access
 from gonghui.orgs.models import UPPER_KINDS, Union
 from gonghui.orgs.roles import Perm, Role
@@ -18,13 +20,21 @@ TARGET_ROLES = (Role.UPPER_STAFF, Role.CHAIR, Role.COMMITTEE)
 
 
 def upper_union_ids(access: Access) -> list[int]:
-    """The upper unions (总工会, 产业工会, 集团工会) whose figures the user may read:
-    those where a role gives them the dashboard, and every upper union below."""
-    readable = access.unions_with(Perm.VIEW_DASHBOARD)
-    if not readable:
+    """The upper unions (总工会, 产业工会, 集团工会) whose subtree the user reads:
+    the unions where they are upper-union staff (orgs.access gives those the
+    whole subtree, read-only) and every upper union below. A chair of a
+    federation without that role reads only the federation's own records, so
+    its units' figures would all be zero: it is not offered."""
+    staff_at = [u for u, roles in access.roles.items() if Role.UPPER_STAFF in roles]
+    if not staff_at:
         return []
+    paths = Union.objects.filter(pk__in=staff_at).values_list("path", flat=True)
+    within = Q()
+    for path in paths:
+        within |= Q(path__startswith=path)
+    readable = access.unions_with(Perm.VIEW_DASHBOARD)
     return list(
-        Union.objects.filter(pk__in=readable, kind__in=UPPER_KINDS)
+        Union.objects.filter(within, pk__in=readable, kind__in=UPPER_KINDS)
         .order_by("path")
         .values_list("pk", flat=True)
     )

@@ -269,6 +269,11 @@ def overview(request):
 # Rankings ----------------------------------------------------------------------------
 
 
+def _chart_height(bars: int) -> int:
+    """Pixels for a horizontal bar chart: room for each label, never squashed."""
+    return max(200, 26 * bars + 80)
+
+
 def _default_figure(targets: dict) -> str:
     for key in figures.KPI_KEYS:
         if key in targets:
@@ -361,6 +366,8 @@ def ranking(request):
         "figure_groups": groups,
         "charts": {"units": unit_chart, "children": child_chart},
         "charted_all": len(charted) == len(rows),
+        "unit_chart_height": _chart_height(len(charted)),
+        "child_chart_height": _chart_height(len(children)),
         "chart_bars": CHART_BARS,
         "has_children": len(children) > 1,
         "overview_url": reverse("upper:overview") + "?" + _query(union.pk, period),
@@ -455,7 +462,10 @@ def remove_target(request, pk):
         raise Http404("没有找到该考核目标")
     if not queries.may_set_targets(request.access, target.union):
         raise PermissionDenied("只有本级上级工会的工作人员可以删除考核目标")
-    label = queries.figure(target.metric).label if target.metric else ""
+    try:
+        label = queries.figure(target.metric).label
+    except KeyError:  # a figure no longer registered
+        label = target.metric
     services.remove_target(target=target, actor=request.user)
     messages.success(request, f"已删除目标：{label}")
     return redirect(reverse("upper:targets") + "?" + urlencode({"union": target.union_id}))

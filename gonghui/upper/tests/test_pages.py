@@ -48,6 +48,12 @@ def test_a_district_cannot_open_its_sibling_district(client, c, name):
     assert _get(client, name, union=c.district_b.pk).status_code == 404
 
 
+def test_a_federation_chair_without_the_upper_staff_role_is_refused(client, c):
+    # Their role reads the federation's own records only: its units' figures would be zero.
+    _signed_in(client, c.district_a, Role.CHAIR)
+    assert _get(client, "upper:overview").status_code == 403
+
+
 def test_a_district_cannot_open_the_city_above_it(client, c):
     _signed_in(client, c.district_a)
     assert _get(client, "upper:overview", union=c.city.pk).status_code == 404
