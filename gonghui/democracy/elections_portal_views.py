@@ -15,7 +15,6 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from gonghui.democracy.models.elections import (
-    Candidate,
     Channel,
     Election,
     ElectionState,
@@ -24,6 +23,7 @@ from gonghui.democracy.models.elections import (
 from gonghui.democracy.models.evaluation import Evaluation, Evaluee, Grade
 from gonghui.democracy.queries import elections as queries
 from gonghui.democracy.queries import evaluation as evaluation_queries
+from gonghui.democracy.queries import voting
 from gonghui.democracy.services import elections as services
 from gonghui.democracy.services import evaluation as evaluation_services
 
@@ -61,7 +61,7 @@ def choices_from(post, election: Election) -> tuple[dict, int]:
 
 def _ballot_page(request, election, *, code="", error="", over=0, posted=None, status=200):
     posted = posted or {}
-    candidates = list(Candidate.objects.filter(election=election, written_in=False))
+    candidates = voting.ballot_candidates(election)
     marks = posted.get("c", {})
     for c in candidates:
         c.mark = marks.get(str(c.pk), "")
@@ -116,15 +116,23 @@ def home(request):
 
 @login_required(login_url=LOGIN_URL)
 def ballot(request, pk):
-    member = _member(request)
-    election = _election(member, pk)
+    # An elector's roll entry brings the election and their member record in
+    # one read (queries/voting.py); anyone else is looked up the long way.
+    roll = voting.voter_roll(request.user.pk, pk)
+    if roll is not None:
+        member, election = roll.member, roll.election
+    else:
+        member = _member(request)
+        election = _election(member, pk)
     if request.method == "POST":
         return _cast(
             request,
             election,
-            lambda choices: services.cast_ballot(election=election, member=member, choices=choices),
+            lambda choices: services.cast_ballot(
+                election=election, member=member, choices=choices, roll=roll
+            ),
         )
-    voted = queries.voted(election, member)
+    voted = roll.voted if roll is not None else queries.voted(election, member)
     if voted is None or voted or election.channel != Channel.ONLINE:
         return render(
             request,
