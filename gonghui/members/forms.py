@@ -198,19 +198,35 @@ def _open_unions():
     return Union.objects.filter(archived_on__isnull=True).order_by("path")
 
 
-class UnionChoiceField(forms.ModelChoiceField):
-    """A union of the whole tree, shown with its place in it (unions are not secret)."""
+class UnionNameField(forms.CharField):
+    """Another union of the tree, named by its exact name or code.
 
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.code}）"
+    The form never lists the unions of the tree: a union sees only its own
+    data, and other unions' names are part of it (the tenancy sweep checks)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        kwargs.setdefault("widget", UnfoldAdminTextInputWidget)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        found = list(_open_unions().filter(code__iexact=text)[:1]) or list(
+            _open_unions().filter(name=text)[:2]
+        )
+        if not found:
+            raise ValidationError(f"未找到名称或编码为“{text}”的工会，请核对工会全称或编码")
+        if len(found) > 1:
+            raise ValidationError(f"有多个名为“{text}”的工会，请填写工会编码")
+        return found[0]
 
 
 class TransferStartForm(forms.Form):
-    to_union = UnionChoiceField(
+    to_union = UnionNameField(
         label="转入工会",
-        queryset=Group.objects.none(),
-        widget=UnfoldAdminSelectWidget,
-        help_text="会员新就业单位的工会；转入工会接收后生效",
+        help_text="会员新就业单位工会的全称或编码；转入工会接收后生效",
     )
     on = forms.DateField(
         label="转移日期",
@@ -225,19 +241,18 @@ class TransferStartForm(forms.Form):
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_union"].queryset = _open_unions().exclude(pk=member.union_id)
+
+
+class _OwnUnionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
 
 
 class TransferRequestForm(forms.Form):
-    to_union = UnionChoiceField(
+    to_union = _OwnUnionField(
         label="转入工会（本工会）", queryset=Group.objects.none(), widget=UnfoldAdminSelectWidget
     )
-    from_union = UnionChoiceField(
-        label="转出工会",
-        queryset=Group.objects.none(),
-        widget=UnfoldAdminSelectWidget,
-        help_text="会员原就业单位的工会",
-    )
+    from_union = UnionNameField(label="转出工会", help_text="会员原就业单位工会的全称或编码")
     name = forms.CharField(label="会员姓名", max_length=40, widget=UnfoldAdminTextInputWidget)
     id_number = forms.CharField(label="身份证号", max_length=30, widget=UnfoldAdminTextInputWidget)
     on = forms.DateField(label="转移日期", widget=UnfoldAdminSingleDateWidget)
@@ -246,7 +261,6 @@ class TransferRequestForm(forms.Form):
     def __init__(self, *args, own_unions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_union"].queryset = _open_unions().filter(pk__in=own_unions)
-        self.fields["from_union"].queryset = _open_unions()
 
 
 class TransferAcceptForm(forms.Form):

@@ -44,7 +44,9 @@ def test_a_chair_starts_a_transfer_from_the_member_page(client, sides):
     client = _as(client, a)
     page = client.get(reverse("admin:members_member_change", args=[member.pk]))
     assert _start_url(member) in page.content.decode()
-    response = client.post(_start_url(member), {"to_union": b.pk, "on": ON, "reason": "调入乙公司"})
+    response = client.post(
+        _start_url(member), {"to_union": b.name, "on": ON, "reason": "调入乙公司"}
+    )
     transfer = Transfer.objects.get(member=member)
     assert response.status_code == 302
     assert response.url == reverse("admin:members_transfer_change", args=[transfer.pk])
@@ -55,7 +57,11 @@ def test_a_chair_starts_a_transfer_from_the_member_page(client, sides):
     ("data", "message"),
     [
         ({"to_union": "", "on": "", "reason": ""}, "这个字段是必填项"),
-        ({"to_union": "own", "on": "today", "reason": "调动"}, "选择一个有效的选项"),
+        ({"to_union": "own", "on": "today", "reason": "调动"}, "转入工会不能是会员当前所在的工会"),
+        (
+            {"to_union": "不存在的工会", "on": "today", "reason": "调动"},
+            "未找到名称或编码为“不存在的工会”的工会",
+        ),
         ({"to_union": "b", "on": "2999-01-01", "reason": "调动"}, "转移日期不能晚于今天"),
         ({"to_union": "b", "on": "1990-01-01", "reason": "调动"}, "转移日期须晚于"),
         ({"to_union": "b", "on": "today", "reason": "x" * 201}, "200"),
@@ -67,7 +73,7 @@ def test_a_bad_start_form_is_shown_again_with_the_error_and_nothing_saved(
     _, a, b, member = sides
     data = {
         **data,
-        "to_union": {"own": a.pk, "b": b.pk}.get(data["to_union"], data["to_union"]),
+        "to_union": {"own": a.code, "b": b.code}.get(data["to_union"], data["to_union"]),
         "on": ON if data["on"] == "today" else data["on"],
     }
     response = _as(client, a).post(_start_url(member), data)
@@ -80,7 +86,7 @@ def test_a_second_start_is_refused_on_the_form(client, sides):
     _, a, b, member = sides
     _pending(member, b)
     response = _as(client, a).post(
-        _start_url(member), {"to_union": UnionFactory().pk, "on": ON, "reason": "调动"}
+        _start_url(member), {"to_union": UnionFactory().code, "on": ON, "reason": "调动"}
     )
     assert "已有一项待处理的转移" in response.content.decode()
     assert Transfer.objects.count() == 1
@@ -133,7 +139,7 @@ def test_the_receiving_chair_requests_a_member_by_id_number(client, sides):
         reverse("admin:members_transfer_request"),
         {
             "to_union": b.pk,
-            "from_union": a.pk,
+            "from_union": a.name,
             "name": "张三",
             "id_number": member.id_number,
             "on": ON,
@@ -150,7 +156,7 @@ def test_a_request_with_a_wrong_id_number_is_refused_on_the_form(client, sides):
         reverse("admin:members_transfer_request"),
         {
             "to_union": b.pk,
-            "from_union": a.pk,
+            "from_union": a.code,
             "name": "张三",
             "id_number": "123",
             "on": ON,
@@ -177,3 +183,19 @@ def test_the_upper_union_lists_the_transfers_of_its_subtree(client, sides):
     _pending(member, b)
     page = _as(client, city, Role.UPPER_STAFF).get(reverse("admin:members_transfer_changelist"))
     assert "张三" in page.content.decode()
+
+
+def test_the_start_form_never_lists_the_unions_of_the_tree(client, sides):
+    _, a, b, member = sides
+    html = _as(client, a).get(_start_url(member)).content.decode()
+    assert "乙工会" not in html
+
+
+def test_two_unions_of_the_same_name_must_be_told_apart_by_code(client, sides):
+    _, a, b, member = sides
+    UnionFactory(name="乙工会")
+    response = _as(client, a).post(
+        _start_url(member), {"to_union": "乙工会", "on": ON, "reason": "调动"}
+    )
+    assert "有多个名为“乙工会”的工会，请填写工会编码" in response.content.decode()
+    assert not Transfer.objects.exists()
