@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from gonghui.api.schemas import ObjectId, Strict, text
 from gonghui.api.schemas_finance import Limit
-from gonghui.api.strict import FormFields
+from gonghui.api.strict import TextFields
 from gonghui.safety.models import Category, DrillKind, ItemResult, Severity, State
 
 CategoryValue = Literal[tuple(Category.values)]  # type: ignore[valid-type]
@@ -41,7 +41,7 @@ class HazardFilters(Page):
     reported_until: date | None = None
 
 
-class HazardIn(FormFields):
+class HazardIn(TextFields):
     """Sent as a multipart form beside the photos: text fields, read as text."""
 
     union: ObjectId

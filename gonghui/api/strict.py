@@ -24,7 +24,8 @@ all text and are read by the filter shapes, which are not `Strict`.
 
 New body shapes inherit `Strict` (or a subclass); the API tests check that
 every operation's body does (`gonghui/api/tests/test_strict.py`). Fields of
-a multipart form (beside uploaded files) are text and inherit `FormFields`.
+a multipart form (beside uploaded files) and query filters are text and
+inherit `TextFields` (or plain `Schema`).
 """
 
 import re
@@ -169,9 +170,9 @@ class Strict(Schema):
         return handler(DjangoGetter(values, cls, info.context))
 
 
-class FormFields(Schema):
-    """Base of the fields of a multipart form (fields sent beside files, like a
-    hazard report with its photos): a form carries every value as text, so they
-    are read as query strings are ("5" is 5), with unknown fields refused."""
+class TextFields(Schema):
+    """Base of shapes read from query strings or from the fields of a multipart
+    form (beside uploaded files): every value arrives as text, so it is read as
+    text is ("5" is 5, "true" is true), with unknown fields refused."""
 
     model_config = ConfigDict(extra="forbid")

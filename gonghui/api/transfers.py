@@ -17,6 +17,7 @@ from pydantic import Field
 
 from gonghui.api import schemas
 from gonghui.api.access import in_scope, member_or_404, require
+from gonghui.api.strict import TextFields
 from gonghui.members import queries, transfers
 from gonghui.members.models import Transfer, TransferSide, TransferState
 from gonghui.orgs.models import Department, Group, Union
@@ -57,7 +58,9 @@ class TransferPage(Schema):
     items: list[TransferOut]
 
 
-class TransferFilters(schemas.Strict):
+class TransferFilters(TextFields):
+    """Query string: text, read as text."""
+
     state: StateValue | None = None
     union: schemas.ObjectId | None = Field(None, description="只列出该工会转出或转入的")
 

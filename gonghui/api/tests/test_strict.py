@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from ninja.params.models import BodyModel, FormModel
+from ninja.params.models import BodyModel, FormModel, QueryModel
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticError
 
@@ -150,16 +150,15 @@ def test_every_request_body_and_every_shape_inside_it_is_strict():
     assert lax == [], "请让这些请求体继承 gonghui.api.strict.Strict：\n" + "\n".join(lax)
 
 
-def test_the_fields_of_a_multipart_form_are_read_as_text():
+def test_query_strings_and_form_fields_are_read_as_text():
     strict = sorted(
         f"{where}: {model.__name__}"
-        for where, annotation in _params(FormModel)
+        for source in (QueryModel, FormModel)
+        for where, annotation in _params(source)
         for model in _models_in(annotation)
         if issubclass(model, Strict)
     )
-    assert strict == [], "表单字段都是文本，请继承 gonghui.api.strict.FormFields：" + "、".join(
-        strict
-    )
+    assert strict == [], "查询参数和表单字段都是文本，请继承 TextFields：" + "、".join(strict)
 
 
 # Through HTTP ------------------------------------------------------------------
