@@ -124,8 +124,29 @@ def _ballots_http_postgresql(context) -> dict:
     return _ballots(url)
 
 
+def _upper(name: str):
+    """The upper union's figures at city scale (bench/upper.py), on BENCH_PG_URL."""
+
+    def run(context) -> dict:
+        import os
+
+        from bench import upper
+
+        url = os.environ.get("BENCH_PG_URL", "")
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise RuntimeError("no PostgreSQL server: set BENCH_PG_URL=postgres://…")
+        r = dict(upper.results(url)[name])
+        if "error" in r:
+            raise RuntimeError(r["error"])
+        return r
+
+    return run
+
+
+UPPER = ("upper_overview_l", "upper_drilldown_l", "upper_consolidated_l", "upper_xlsx_l")
+
 # Entries that run on a database of their own and need no 50,000-member union.
-STANDALONE = {"ballots_http_sqlite", "ballots_http_postgresql"}
+STANDALONE = {"ballots_http_sqlite", "ballots_http_postgresql", *UPPER}
 
 BENCHMARKS = {
     "import_50k_rows": _import_50k_rows,
@@ -136,6 +157,7 @@ BENCHMARKS = {
     "report_draft_m": _report_draft_m,
     "ballots_http_sqlite": _ballots_http_sqlite,
     "ballots_http_postgresql": _ballots_http_postgresql,
+    **{name: _upper(name) for name in UPPER},
 }
 
 

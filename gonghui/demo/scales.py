@@ -159,10 +159,13 @@ def build_large(
     unions: int = 2000,
     members: int = 1_000_000,
     with_ledgers: bool = True,
+    rollup: bool = False,
 ) -> Union:
     """The city federation: `unions` grassroots unions under ten district
     federations, `members` members between them; one transaction per union
-    for its roll and one for its ledgers (`with_ledgers=False` leaves them out)."""
+    for its roll and one for its ledgers (`with_ledgers=False` leaves them out).
+    With `rollup`, the summary tables of last year and this year are computed
+    at the end, so the upper union's pages read them at once."""
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
@@ -184,4 +187,11 @@ def build_large(
                 areas.fill(union=union, seed=seed, today=today, actor=clerk)
     _staff(CITY_USERNAME, fake.name(), city, Role.UPPER_STAFF)
     upper_targets.set_targets()
+    if rollup:
+        from gonghui.rollup import services as summaries
+
+        keys = len(summaries.rolled_up())
+        with progress_bar(2 * keys, "市总工会汇总表", progress, unit="项") as bar:
+            for year in (today.year - 1, today.year):
+                summaries.refresh(year=year, step=lambda _key: bar.update(1))
     return city

@@ -31,5 +31,7 @@ class Command(BaseCommand):
             if Union.objects.filter(code=code).exists():
                 raise CommandError(f"演示数据“{what}”已存在（工会编码 {code}），未重复生成")
             build = {"s": scales.build_small, "m": scales.build_medium, "l": scales.build_large}
-            union = build[scale](seed=seed, today=date.today(), progress=progress)
+            # The city's upper-union pages read the summary tables: fill them too.
+            extra = {"rollup": True} if scale == "l" else {}
+            union = build[scale](seed=seed, today=date.today(), progress=progress, **extra)
         self.stdout.write(f"已生成演示数据：{union.name}")
