@@ -161,11 +161,37 @@ def is_additive(m: Metric) -> bool:
     )
 
 
+def _headcounts(ids: list[int], period: Period) -> dict[int, int]:
+    found = dict(Union.objects.filter(pk__in=ids).values_list("pk", "headcount"))
+    return {uid: found.get(uid) or 0 for uid in ids}
+
+
+def _grassroots(ids: list[int], period: Period) -> dict[int, int]:
+    upper = set(Union.objects.filter(pk__in=ids, kind__in=UPPER_KINDS).values_list("pk", flat=True))
+    return {uid: 0 if uid in upper else 1 for uid in ids}
+
+
+# Denominator functions of registered ratios, answered for every unit in one
+# query (each gives what the ratio's `denominator_fn([unit], period)` gives; the
+# tests compare them). Other denominator functions are asked unit by unit.
+GROUPED_DENOMINATORS = {
+    "members.membership_rate": _headcounts,
+    "rights.wage_contract_coverage": _grassroots,
+}
+
+
+def _denominators(m: Metric, ids: list[int], period: Period) -> dict[int, Value]:
+    grouped = GROUPED_DENOMINATORS.get(m.key)
+    if grouped is not None:
+        return grouped(ids, period)
+    return {uid: m.denominator_fn([uid], period) for uid in ids}
+
+
 def _per_unit(m: Metric, ids: list[int], period: Period) -> dict[int, Value]:
     if m.is_ratio:
         top = _per_unit(registry.get(m.numerator), ids, period)
         if m.denominator_fn is not None:
-            bottom = {uid: m.denominator_fn([uid], period) for uid in ids}
+            bottom = _denominators(m, ids, period)
         else:
             bottom = _per_unit(registry.get(m.denominator), ids, period)
         return {uid: percent(top[uid], bottom[uid]) for uid in ids}

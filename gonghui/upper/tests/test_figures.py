@@ -153,3 +153,18 @@ def test_units_by_child_groups_the_units_under_each_district(c):
         c.district_a.pk: [c.a1.pk, c.a2.pk],
         c.district_b.pk: [c.b1.pk, c.b2.pk],
     }
+
+
+@pytest.mark.parametrize("key", sorted(figures.GROUPED_DENOMINATORS))
+def test_a_grouped_denominator_gives_what_the_ratios_own_function_gives(c, key):
+    m = registry.get(key)
+    ids = [u.pk for u in c.units] + [c.district_a.pk]
+    grouped = figures.GROUPED_DENOMINATORS[key](ids, PERIOD)
+    assert grouped == {uid: m.denominator_fn([uid], PERIOD) for uid in ids}
+
+
+def test_the_membership_rate_of_every_unit_takes_a_fixed_number_of_queries(
+    c, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        figures.unit_values(c.city, PERIOD, ["members.membership_rate"])
