@@ -152,12 +152,15 @@ class Writer:
         return f"{number_text((Decimal(count) * 100 / len(self.units)).quantize(Decimal('0.1')))}%"
 
     def top(self, key: str, n: int = 3) -> list[CFig]:
-        """The units with the highest value, as unit figures (ties by path)."""
+        """The units with the highest value, as unit figures (ties by path); none
+        when fewer than two units have any (a ranking of one is no ranking)."""
         values = self._per_unit.get(key, {})
         ranked = sorted(
             (u for u, v in values.items() if v and v > 0),
             key=lambda u: (-values[u], self.names[u].path),
-        )[:n]
+        )
+        if len(ranked) < 2:
+            return []
         m = registry.get(key)
         return [
             self._add(
@@ -168,7 +171,7 @@ class Writer:
                 value=values[u],
                 unit_union=self.names[u],
             )
-            for u in ranked
+            for u in ranked[:n]
         ]
 
     def below(self, key: str, threshold) -> list[int]:
@@ -410,11 +413,11 @@ def _activities(w: Writer) -> Section | None:
         p.append("。")
         s.points.append(p)
     if w.positive("honors.awards") or w.positive("honors.model_workers"):
-        p = ["评先评优工作"]
+        p = []
         if w.positive("honors.awards"):
-            p += ["，获奖", w.fig("honors.awards")]
+            p += ["评先评优获奖", w.fig("honors.awards")]
         if w.positive("honors.model_workers"):
-            p += ["，现有劳模", w.fig("honors.model_workers")]
+            p += ["，" if p else "", "劳模", w.fig("honors.model_workers")]
         p.append("。")
         s.points.append(p)
     return s

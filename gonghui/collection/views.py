@@ -221,7 +221,7 @@ def submission(request, pk):
         submission=s,
         status=queries.STATUS_LABELS[queries.status(s)],
         version=version,
-        figures=s.figures.all(),
+        figures=[(f, queries.value_text(f.value, f.unit)) for f in s.figures.all()],
         can_submit=can_submit,
         candidate=queries.report_for(s) if can_submit else None,
         reminders=s.reminders.select_related("sent_by"),
