@@ -24,7 +24,9 @@ GONGHUI_ENV=production settings. Steps, in order:
 There is no separate task worker: long work (member imports) runs in a
 thread of the web worker that received it and is one transaction
 (docs/architecture.md, "Background work"); periodic jobs are cron entries
-(docs/deployment.md).
+(docs/deployment.md), and the supervisor runs the frequent one itself:
+`gonghui rollup refresh --stale` every PROD_CRON_SECONDS (300), log in
+DIR/logs/cron.log.
 
     .venv/bin/python deploy/serve_prod.py            # run in the foreground (make serve-prod)
     .venv/bin/python deploy/serve_prod.py start      # the same in the background, wait for ready
@@ -67,6 +69,8 @@ SECRET_NAMES = (
     "PGPASSWORD_GONGHUI",
 )
 IS_ROOT = os.geteuid() == 0
+# How often the periodic jobs run (cron on a server: every few minutes).
+CRON_SECONDS = int(os.environ.get("PROD_CRON_SECONDS", 300))
 
 
 def log(message: str) -> None:
@@ -94,6 +98,8 @@ class Stack:
         self.children: dict[str, subprocess.Popen] = {}
         self.pg_started = False
         self.stopping = False
+        self.job: subprocess.Popen | None = None
+        self.next_job = 0.0
 
     # -- paths and environment ------------------------------------------------------
 
@@ -147,7 +153,22 @@ class Stack:
         link.unlink(missing_ok=True)
         link.symlink_to(target)
         link.replace(self.current)  # one rename: the switch is atomic
+        self.prune_releases(keep=3)
         return name
+
+    def prune_releases(self, *, keep: int) -> None:
+        """Drop old releases, keeping the newest `keep` (one to go back to) and the current."""
+        releases = self.dir / "releases"
+        if not releases.exists():
+            return
+        current = self.current.resolve()
+        old = sorted(
+            (p for p in releases.iterdir() if p.is_dir() and p.resolve() != current),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for path in old[keep - 1 :]:
+            shutil.rmtree(path, ignore_errors=True)
 
     # -- steps ------------------------------------------------------------------------
 
@@ -431,6 +452,7 @@ class Stack:
                     if child.poll() is not None:
                         log(f"{name} 意外退出（返回码 {child.returncode}），停止整个服务栈")
                         return 1
+                self.run_periodic_jobs()
                 time.sleep(1)
             return 0
         except subprocess.CalledProcessError as e:
@@ -450,9 +472,39 @@ class Stack:
             # Still starting (migrate, demo build): stop now rather than after it.
             raise _Stop
 
+    def run_periodic_jobs(self) -> None:
+        """The local stand-in for the cron entries of docs/deployment.md: every
+        PROD_CRON_SECONDS, `gonghui rollup refresh --stale` (the summary tables of
+        the subtree figures), one run at a time, beside the site."""
+        job = self.job
+        if job is not None:
+            if job.poll() is None:
+                return
+            log(f"定时任务 rollup refresh --stale 结束（返回码 {job.returncode}）")
+            self.job = None
+        if time.monotonic() < self.next_job:
+            return
+        self.next_job = time.monotonic() + CRON_SECONDS
+        if not (
+            self.current / "gonghui" / "rollup" / "management" / "commands" / "rollup.py"
+        ).exists():
+            return
+        with open(self.logs / "cron.log", "ab") as out:
+            self.job = subprocess.Popen(
+                [str(VENV_BIN / "gonghui"), "rollup", "refresh", "--stale", "--no-progress"],
+                cwd=self.current,
+                env=self.env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
     def shutdown(self) -> None:
         self.stopping = True
         self.state.unlink(missing_ok=True)
+        if self.job is not None and self.job.poll() is None:
+            self.job.terminate()  # one union's refresh is one transaction: rolled back
+            self.job.wait()
         # The front first, so nothing new arrives; then the application lets its
         # requests finish; the database last.
         for name, sig, wait in (
