@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gonghui.rights",
     "gonghui.reports",
     "gonghui.upper",
+    "gonghui.rollup",
     "gonghui.collection",
     "gonghui.attachments",
     "gonghui.privacy",
