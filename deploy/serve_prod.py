@@ -485,10 +485,9 @@ class Stack:
         if time.monotonic() < self.next_job:
             return
         self.next_job = time.monotonic() + CRON_SECONDS
-        if not (
-            self.current / "gonghui" / "rollup" / "management" / "commands" / "rollup.py"
-        ).exists():
-            return
+        settings = (self.current / "gonghui" / "settings.py").read_text()
+        if '"gonghui.rollup"' not in settings:
+            return  # a release without the summary tables
         with open(self.logs / "cron.log", "ab") as out:
             self.job = subprocess.Popen(
                 [str(VENV_BIN / "gonghui"), "rollup", "refresh", "--stale", "--no-progress"],
