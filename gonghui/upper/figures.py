@@ -91,13 +91,38 @@ def unit_values(upper: Union, period: Period, keys: Sequence[str]) -> dict[int, 
 def values_for_units(
     ids: Sequence[int], period: Period, keys: Sequence[str]
 ) -> dict[int, dict[str, Value]]:
-    """{unit_id: {metric_key: value}} for the given unions (any set of unit ids)."""
+    """{unit_id: {metric_key: value}} for the given unions (any set of unit ids).
+
+    The counts and sums come from the rollup tables where they can answer, else
+    live; a ratio divides its numerator's and denominator's values per unit."""
     keys = _checked(keys)
     ids = list(ids)
     result: dict[int, dict[str, Value]] = {uid: {} for uid in ids}
     if not ids or not keys:
         return result
-    stored = _stored(ids, period, keys)
+    ratios = [registry.get(k) for k in keys if registry.get(k).is_ratio]
+    base = [k for k in keys if not registry.get(k).is_ratio]
+    base += [m.numerator for m in ratios] + [m.denominator for m in ratios if m.denominator]
+    base = list(dict.fromkeys(base))
+    have = _base_values(ids, period, base)
+    with registry.evaluation():
+        for m in ratios:
+            top = {uid: have[uid][m.numerator] for uid in ids}
+            if m.denominator_fn is not None:
+                bottom = _denominators(m, ids, period)
+            else:
+                bottom = {uid: have[uid][m.denominator] for uid in ids}
+            for uid in ids:
+                have[uid][m.key] = percent(top[uid], bottom[uid])
+    for uid in ids:
+        result[uid] = {k: have[uid][k] for k in keys}
+    return result
+
+
+def _base_values(ids: list[int], period: Period, keys: list[str]) -> dict[int, dict[str, Value]]:
+    """Counts and sums (no ratios): stored where the tables answer, else live."""
+    result: dict[int, dict[str, Value]] = {uid: {} for uid in ids}
+    stored = _stored(ids, period, keys) if keys else None
     missing = list(keys)
     if stored is not None:
         answered = [k for k in keys if all(k in stored.get(uid, {}) for uid in ids)]
@@ -121,12 +146,22 @@ def _checked(keys: Iterable[str]) -> list[str]:
 
 
 def _stored(ids: list[int], period: Period, keys: list[str]):
-    """The rollup tables' answer, or None when they are missing or cannot answer."""
+    """The rollup tables' answer for the keys they hold, or None when they are
+    missing or cannot answer (the keys they do not hold are computed live)."""
     try:
-        from gonghui.rollup.services import stored_unit_values
+        from gonghui.rollup import services as rollup
     except ImportError:
         return None
-    return stored_unit_values(ids, period, keys)
+    ask = getattr(rollup, "stored_unit_values", None)
+    if ask is None:
+        return None
+    held = getattr(rollup, "rolled_up", None)
+    if held is not None:
+        known = held()
+        keys = [k for k in keys if k in known]
+        if not keys:
+            return None
+    return ask(ids, period, keys)
 
 
 def live_values(

@@ -66,7 +66,12 @@ def test_an_unknown_metric_key_is_refused_in_chinese(c):
         figures.unit_values(c.city, PERIOD, ["members.nope"])
 
 
-def test_a_plain_count_takes_one_query_for_all_units(c, django_assert_max_num_queries):
+@pytest.fixture
+def live_only(monkeypatch):
+    monkeypatch.setattr(figures, "_stored", lambda ids, period, keys: None)
+
+
+def test_a_plain_count_takes_one_query_for_all_units(c, live_only, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         figures.unit_values(c.city, PERIOD, ["members.joined"])
 
@@ -164,7 +169,16 @@ def test_a_grouped_denominator_gives_what_the_ratios_own_function_gives(c, key):
 
 
 def test_the_membership_rate_of_every_unit_takes_a_fixed_number_of_queries(
-    c, django_assert_max_num_queries
+    c, live_only, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(4):
         figures.unit_values(c.city, PERIOD, ["members.membership_rate"])
+
+
+def test_a_ratio_per_unit_divides_the_stored_numerator(c, monkeypatch):
+    monkeypatch.setattr(
+        figures, "_stored", lambda ids, period, keys: {uid: {"members.at_end": 50} for uid in ids}
+    )
+    values = figures.unit_values(c.city, PERIOD, ["members.membership_rate"])
+    assert values[c.a1.pk]["members.membership_rate"] == Decimal("500.0")  # 50 of 10
+    assert values[c.b2.pk]["members.membership_rate"] == Decimal("125.0")  # 50 of 40
