@@ -111,7 +111,7 @@ class Writer:
     # Values ---------------------------------------------------------------------------
 
     def load(self, keys: list[str]) -> None:
-        keys = [k for k in keys if queries.installed(k)]
+        keys = queries.installed_keys(keys)
         per_unit = queries.unit_values(self.upper, self.period, keys)
         self._totals.update(queries.subtree_totals(self.upper, self.period, keys, per_unit))
         for key in keys:
@@ -471,7 +471,7 @@ def _closing(w: Writer, board) -> Section:
         problems.append(["仍有", w.fig("safety.hazards_overdue"), "隐患超过整改期限未整改"])
         steps.append("对逾期未整改的隐患挂牌督办，整改一项、验收一项")
     low = w.below("members.membership_rate", Decimal(80))
-    if low and queries.installed("members.membership_rate"):
+    if low:
         problems.append([f"有{len(low)}家单位职工入会率低于80%"])
         steps.append("推进应入尽入，把新入职职工及时吸收到工会组织中来")
     if problems:

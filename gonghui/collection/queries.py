@@ -71,21 +71,25 @@ def district_of(unit: Union, upper: Union) -> Union | None:
 # Figures --------------------------------------------------------------------------------
 
 
-def installed(key: str) -> bool:
-    """Is the metric registered and its area's tables migrated?"""
-    try:
-        metric = registry.get(key)
-    except KeyError:
-        return False
-    table = metric.records_for([0], Period.year(2000)).model._meta.db_table
-    return table in set(connection.introspection.table_names())
+def installed_keys(keys) -> list[str]:
+    """The keys whose metric is registered and whose area's tables are migrated."""
+    tables = set(connection.introspection.table_names())
+    known = {m.key for m in registry.all_metrics()}
+    found = []
+    for key in keys:
+        if key not in known:
+            continue
+        model = registry.get(key).records_for([0], Period.year(2000)).model
+        if model._meta.db_table in tables:
+            found.append(key)
+    return found
 
 
 def returned_keys() -> list[str]:
     """The statistics a unit returns: the key figures of its dashboard, every area."""
     from gonghui.reports.views import AREAS
 
-    return [k for _, _, keys in AREAS for k in keys if installed(k)]
+    return installed_keys(k for _, _, keys in AREAS for k in keys)
 
 
 def unit_values(upper: Union, period: Period, keys: list[str]) -> dict[int, dict]:

@@ -24,6 +24,7 @@ from gonghui.collection.models import (
     Submission,
 )
 from gonghui.orgs.models import Union
+from gonghui.periods import Period
 from gonghui.reports.officedoc import to_docx
 from gonghui.reports.render import figure_url
 
@@ -308,8 +309,6 @@ def consolidated_figure(request, pk, ref):
             for r in b.rows
         ]
     elif figure.metric_key != "collection.units":
-        from gonghui.periods import Period
-
         period = Period(figure.start, figure.end)
         per_unit = queries.unit_values(report.union, period, [figure.metric_key])
         now = queries.subtree_totals(report.union, period, [figure.metric_key])[figure.metric_key]
