@@ -104,6 +104,9 @@ def _params(path):
 
 
 def _body_for(path):
+    if "/transfers/" in path:
+        # A valid body, so the refusal comes from the permission check.
+        return {} if path.endswith("/accept") else {"reason": "市总代办"}
     if path.endswith("/status"):
         return {"to": "retired", "on": "2024-01-02", "reason": "市总代办"}
     if path.endswith("/groups") or path.endswith("/departments"):
