@@ -9,7 +9,7 @@ does; fields left out are deferred, as with `.only()`. Anything with a union
 scope applies it with `scope_filter`, exactly as the scoped manager would.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django_scopes import ScopeError, get_scope
 
 
@@ -26,37 +26,55 @@ class Columns:
         ]
         self.names = [f.attname for f in self.fields]
         self._converters = None
+        # Quoted names depend only on the backend, which a process never changes.
+        self._text: dict = {}
 
     def __len__(self) -> int:
         return len(self.fields)
 
+    def _quoted(self, key, make) -> str:
+        text = self._text.get(key)
+        if text is None:
+            text = self._text[key] = make(connection.ops.quote_name)
+        return text
+
     def sql(self) -> str:
-        qn = connection.ops.quote_name
-        return ", ".join(f"{self.alias}.{qn(f.column)}" for f in self.fields)
+        """The columns' list for a SELECT, in the order `build` reads them."""
+        return self._quoted(
+            "select", lambda qn: ", ".join(f"{self.alias}.{qn(f.column)}" for f in self.fields)
+        )
 
     def column(self, attname: str, *, bare: bool = False) -> str:
         """The quoted column, under the alias unless `bare` (for UPDATE)."""
-        name = connection.ops.quote_name(self.model._meta.get_field(attname).column)
-        return name if bare else f"{self.alias}.{name}"
+
+        def make(qn):
+            name = qn(self.model._meta.get_field(attname).column)
+            return name if bare else f"{self.alias}.{name}"
+
+        return self._quoted(("column", attname, bare), make)
 
     def table(self, *, alias: bool = True) -> str:
-        name = connection.ops.quote_name(self.model._meta.db_table)
-        return f"{name} {self.alias}" if alias else name
+        def make(qn):
+            name = qn(self.model._meta.db_table)
+            return f"{name} {self.alias}" if alias else name
+
+        return self._quoted(("table", alias), make)
 
     def build(self, values):
+        db = connections[DEFAULT_DB_ALIAS]
         if self._converters is None:
             found = []
             for i, f in enumerate(self.fields):
                 col = f.get_col(self.alias)
-                convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                convs = db.ops.get_db_converters(col) + col.get_db_converters(db)
                 if convs:
                     found.append((i, convs, col))
             self._converters = found
         values = list(values)
         for i, convs, col in self._converters:
             for convert in convs:
-                values[i] = convert(values[i], col, connection)
-        return self.model.from_db(connection.alias, self.names, values)
+                values[i] = convert(values[i], col, db)
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.names, values)
 
 
 def scope_filter(column: str) -> tuple[str, list] | None:
@@ -82,7 +100,10 @@ def scope_filter(column: str) -> tuple[str, list] | None:
 def insert(obj) -> None:
     """INSERT one new instance, every concrete column, no signals sent (as
     `bulk_create`); the values are prepared for the database by their fields
-    exactly as `save()` prepares them. Database errors arrive as Django's."""
+    exactly as `save()` prepares them. Database errors arrive as Django's.
+    Only for models whose key is made in Python (a UUID), not by a sequence."""
+    if obj.pk is None:
+        raise ValueError(f"{type(obj).__name__} has no key yet: sqlrows.insert needs one")
     model = type(obj)
     fields = model._meta.concrete_fields
     qn = connection.ops.quote_name
