@@ -159,6 +159,8 @@ def _child(out: Path, voters: int, clients: int) -> None:
         "ratio": round(cast_p95 / base_p95, 2) if base_p95 else None,
         "target_p95_ms": TARGET_P95_MS,
         "under_target": cast_p95 * 1000 < TARGET_P95_MS,
+        # The load client's own CPU per cast (it shares the machine with the server).
+        "client_cpu_ms_per_request": round(casting["client_cpu_ms"], 3),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "in_process": in_process,
         **checks,
@@ -518,8 +520,9 @@ def _pool(url: str, tasks: list, work, clients: int) -> tuple[list, float]:
     async def all_clients():
         await asyncio.gather(*(one(_Client(host, port)) for _ in range(clients)))
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     asyncio.run(all_clients())
+    _pool.client_cpu_ms = (time.process_time() - cpu) * 1000 / max(1, len(tasks))
     return outcomes, time.perf_counter() - started
 
 
@@ -551,7 +554,12 @@ def _cast_twice(url: str, tokens: list[str], picks: list[dict], clients: int) ->
 
     order = [i for i in range(len(tokens)) for _ in range(2)]
     outcomes, seconds = _pool(url, order, cast, clients)
-    return {"outcomes": outcomes, "latencies": [o[2] for o in outcomes], "seconds": seconds}
+    return {
+        "outcomes": outcomes,
+        "latencies": [o[2] for o in outcomes],
+        "seconds": seconds,
+        "client_cpu_ms": _pool.client_cpu_ms,
+    }
 
 
 def _check(election, picks: list[dict], casting: dict) -> dict:
