@@ -591,7 +591,7 @@ class RestructuringEventAdmin(UnionScopedAdmin):
     fields = [
         "kind",
         "on",
-        "union",
+        "subject",
         "from_parent",
         "to_parent",
         "target",
@@ -604,6 +604,10 @@ class RestructuringEventAdmin(UnionScopedAdmin):
         "recorded_at",
     ]
     readonly_fields = fields
+
+    @admin.display(description="调整的工会")
+    def subject(self, obj):
+        return obj.union.name
 
     @admin.display(description="随同转移")
     def moved_summary(self, obj):
