@@ -212,3 +212,31 @@ def test_an_early_deadline_in_the_past_is_refused():
     response = call("post", "collection/requests", token_for(t.staff), body)
     assert response.status_code == 400
     assert "已经过去" in response.json()["detail"]
+
+
+def test_a_remind_in_another_unions_name_is_refused_before_its_body_is_read():
+    t = tree()
+    request = _request(t, kind=STATISTICS)
+    district_staff = user_with_role(t.districts[0], Role.UPPER_STAFF)
+    city_key, district_key = token_for(t.staff), token_for(district_staff)
+    body = {"position": "市总改动"}  # not a remind body: a guard must answer before ninja does
+    url = f"collection/requests/{request.pk}/remind"
+    assert call("post", url, district_key, body).status_code == 404
+    assert call("post", url, city_key, body).status_code == 422
+    own = issue_for_district(t, district_staff)
+    refused = call("post", f"collection/requests/{own.pk}/consolidated", city_key, body)
+    assert refused.status_code == 403
+    assert not Reminder.objects.exists() and not ConsolidatedReport.objects.exists()
+
+
+def issue_for_district(t, staff):
+    year = timezone.localdate().year
+    return services.issue_request(
+        union=t.districts[0],
+        kind=STATISTICS,
+        start=date(year, 1, 1),
+        end=date(year, 12, 31),
+        deadline=date(year + 1, 1, 15),
+        everyone=True,
+        actor=staff,
+    )
