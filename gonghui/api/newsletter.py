@@ -19,6 +19,7 @@ from gonghui.api import cursor, schemas
 from gonghui.api.access import union_for_write, viewable_unions
 from gonghui.api.schemas import ObjectId
 from gonghui.api.schemas_finance import Limit
+from gonghui.api.strict import TextFields
 from gonghui.orgs.roles import Perm
 from gonghui.reports import newsletter_services as services
 from gonghui.reports import queries
@@ -40,7 +41,7 @@ PhotoId = ninja.Path(..., ge=1, le=schemas.MAX_ID, description="图片编号")
 REFUSAL = "您没有查看工会简报的权限"
 
 
-class NewsletterFilters(Schema):
+class NewsletterFilters(TextFields):
     union: ObjectId | None = Field(None, description="工会编号（不填为有权查看的全部工会）")
     cursor: schemas.text(40) | None = None
     limit: Limit = 50

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from gonghui.api.strict import Strict
+from gonghui.api.strict import Strict, TextFields
 from gonghui.members.models import Member, Status, StatusChange
 
 MAX_ID = 2**63 - 1
@@ -110,7 +110,7 @@ class MemberPage(Schema):
     next_cursor: str | None
 
 
-class MemberFilters(Schema):
+class MemberFilters(TextFields):
     union: ObjectId | None = None
     group: ObjectId | None = None
     department: ObjectId | None = None

@@ -10,6 +10,7 @@ from pydantic import AfterValidator
 from gonghui.activities.models import Activity, ActivityType, Audience, AwardLevel
 from gonghui.api.schemas import ObjectId, Ref, Strict, text
 from gonghui.api.schemas_finance import Money, MoneyText
+from gonghui.api.strict import TextFields
 
 
 def _aware(value: datetime) -> datetime:
@@ -31,7 +32,7 @@ def _limit(field: str) -> int:
     return Activity._meta.get_field(field).max_length
 
 
-class ActivityFilters(Schema):
+class ActivityFilters(TextFields):
     union: ObjectId | None = None
     type: TypeValue | None = None
     starts_from: date | None = Field(None, description="开始日期不早于（含）")

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from gonghui.api.schemas import ObjectId, Ref, Strict, text
 from gonghui.api.schemas_finance import IdempotencyKey, Limit, Money, MoneyText, Year
+from gonghui.api.strict import TextFields
 from gonghui.care.models import (
     AidState,
     Assistance,
@@ -47,7 +48,7 @@ def _limit(model, field: str) -> int:
     return model._meta.get_field(field).max_length
 
 
-class Page(Schema):
+class Page(TextFields):
     cursor: Cursor | None = None
     limit: Limit = 50
 

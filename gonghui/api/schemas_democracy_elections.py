@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from gonghui.api.schemas import ObjectId, Strict, text
 from gonghui.api.schemas_finance import Limit
+from gonghui.api.strict import TextFields
 from gonghui.democracy.models.elections import (
     Channel,
     ElectionKind,
@@ -27,7 +28,7 @@ GradeValue = Literal[tuple(Grade.values)]  # type: ignore[valid-type]
 Name = text(40)
 
 
-class ElectionFilters(Schema):
+class ElectionFilters(TextFields):
     union: ObjectId | None = None
     state: StateValue | None = None
     cursor: text(40) | None = None

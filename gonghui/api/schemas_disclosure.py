@@ -7,6 +7,7 @@ from ninja import Schema
 
 from gonghui.api.schemas import ObjectId, Strict, text
 from gonghui.api.schemas_finance import Limit
+from gonghui.api.strict import TextFields
 from gonghui.disclosure.models import Audience, Category, FeedbackKind
 
 CategoryValue = Literal[tuple(Category.values)]  # type: ignore[valid-type]
@@ -15,7 +16,7 @@ FeedbackKindValue = Literal[tuple(FeedbackKind.values)]  # type: ignore[valid-ty
 Cursor = text(40)
 
 
-class Page(Schema):
+class Page(TextFields):
     cursor: Cursor | None = None
     limit: Limit = 50
 

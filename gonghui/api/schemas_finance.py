@@ -16,6 +16,7 @@ from ninja import Field, Schema
 from pydantic import PlainValidator, WithJsonSchema
 
 from gonghui.api.schemas import ObjectId, Strict, text
+from gonghui.api.strict import TextFields
 from gonghui.finance.models import (
     Allocation,
     AuditReport,
@@ -119,7 +120,7 @@ class FiscalYearOut(Schema):
     closed: bool
 
 
-class YearFilters(Schema):
+class YearFilters(TextFields):
     union: ObjectId | None = None
 
 
@@ -137,7 +138,7 @@ class LineOut(Schema):
     actual: MoneyText
 
 
-class LineFilters(Schema):
+class LineFilters(TextFields):
     union: ObjectId | None = None
     year: Year | None = None
     category: CategoryValue | None = None
@@ -163,7 +164,7 @@ class AdjustmentOut(Schema):
     created_at: datetime
 
 
-class ExecutionFilters(Schema):
+class ExecutionFilters(TextFields):
     union: ObjectId
     year: Year
     kind: KindValue = Kind.EXPENDITURE
@@ -185,7 +186,7 @@ class ExecutionOut(Schema):
 # Payments and income ------------------------------------------------------------------
 
 
-class EntryFilters(Schema):
+class EntryFilters(TextFields):
     union: ObjectId | None = None
     year: Year | None = None
     category: CategoryValue | None = None
@@ -333,7 +334,7 @@ def month_text(value: date) -> str:
     return f"{value:%Y-%m}"
 
 
-class SettingsFilters(Schema):
+class SettingsFilters(TextFields):
     union: ObjectId
 
 
@@ -370,7 +371,7 @@ class DuesBaseOut(Schema):
     rate: RateText | None
 
 
-class ExemptionFilters(Schema):
+class ExemptionFilters(TextFields):
     union: ObjectId | None = None
     member: ObjectId | None = None
     cursor: text(40) | None = None
@@ -400,7 +401,7 @@ class ExemptionPage(Schema):
     next_cursor: str | None
 
 
-class DuesPaymentFilters(Schema):
+class DuesPaymentFilters(TextFields):
     union: ObjectId | None = None
     member: ObjectId | None = None
     month_from: Month | None = None
@@ -438,7 +439,7 @@ class DuesPaymentPage(Schema):
     next_cursor: str | None
 
 
-class ArrearsFilters(Schema):
+class ArrearsFilters(TextFields):
     union: ObjectId
     month: Month = Field(description="统计截至该月（含）的欠缴")
 
@@ -462,7 +463,7 @@ class ArrearsGroupOut(Schema):
     total: MoneyText
 
 
-class AllocationFilters(Schema):
+class AllocationFilters(TextFields):
     union: ObjectId | None = None
     cursor: text(40) | None = None
     limit: Limit = 50
@@ -526,7 +527,7 @@ class TransferOut(Schema):
     created_at: datetime
 
 
-class AuditFilters(Schema):
+class AuditFilters(TextFields):
     union: ObjectId | None = None
     cursor: text(40) | None = None
     limit: Limit = 50

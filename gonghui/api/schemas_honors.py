@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from gonghui.api.schemas import ObjectId, Ref, Strict, text
 from gonghui.api.schemas_finance import Limit, Year
+from gonghui.api.strict import TextFields
 from gonghui.honors.models import Cadence, Level, NominationState, Scope
 
 ScopeValue = Literal[tuple(Scope.values)]  # type: ignore[valid-type]
@@ -19,7 +20,7 @@ Month = Annotated[int, Field(ge=1, le=12)]
 Points = Annotated[str, Field(max_length=12)] | Decimal
 
 
-class Page(Schema):
+class Page(TextFields):
     cursor: text(40) | None = None
     limit: Limit = 50
 

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from gonghui.api.schemas import ObjectId, Strict, text
 from gonghui.api.schemas_finance import Limit
+from gonghui.api.strict import TextFields
 from gonghui.learning.models import ContestLevel, QualificationKind, QuestionKind, TrainingKind
 
 TrainingKindValue = Literal[tuple(TrainingKind.values)]  # type: ignore[valid-type]
@@ -20,7 +21,7 @@ Choice = Annotated[int, Field(ge=0, le=20)]
 Hours = Annotated[str, Field(max_length=10, description='学时，如 "2.5"')]
 
 
-class Page(Schema):
+class Page(TextFields):
     cursor: text(40) | None = None
     limit: Limit = 50
 

@@ -6,12 +6,13 @@ from typing import Literal
 from ninja import Field, Schema
 
 from gonghui.api.schemas import ObjectId
+from gonghui.api.strict import TextFields
 from gonghui.reports.models import ReportKind
 
 KindValue = Literal[tuple(ReportKind.values)]  # type: ignore[valid-type]
 
 
-class DraftQuery(Schema):
+class DraftQuery(TextFields):
     union: ObjectId = Field(..., description="工会编号")
     start: date = Field(..., alias="from", description="开始日期")
     end: date = Field(..., alias="to", description="结束日期")

@@ -8,6 +8,7 @@ from ninja import Field, Schema
 
 from gonghui.api.schemas import ObjectId, Strict, text
 from gonghui.api.schemas_finance import Limit
+from gonghui.api.strict import TextFields
 from gonghui.rights.models import (
     Claim,
     ConsultationOutcome,
@@ -27,7 +28,7 @@ Number = Annotated[str, Field(max_length=20)] | Decimal
 Votes = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
-class Page(Schema):
+class Page(TextFields):
     cursor: text(40) | None = None
     limit: Limit = 50
     union: ObjectId | None = None

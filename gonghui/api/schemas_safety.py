@@ -19,7 +19,7 @@ ResultValue = Literal[tuple(ItemResult.values)]  # type: ignore[valid-type]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 
 
-class Page(Schema):
+class Page(TextFields):
     cursor: text(40) | None = None
     limit: Limit = 50
 

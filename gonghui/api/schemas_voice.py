@@ -8,6 +8,7 @@ from ninja import Schema
 
 from gonghui.api.schemas import ObjectId, Ref, Strict, text
 from gonghui.api.schemas_finance import Limit, Money, MoneyText
+from gonghui.api.strict import TextFields
 from gonghui.voice.models import Category, Kind, State
 
 KindValue = Literal[tuple(Kind.values)]  # type: ignore[valid-type]
@@ -16,7 +17,7 @@ StateValue = Literal[tuple(State.values)]  # type: ignore[valid-type]
 Cursor = text(40)
 
 
-class Page(Schema):
+class Page(TextFields):
     cursor: Cursor | None = None
     limit: Limit = 50
 

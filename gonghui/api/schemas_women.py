@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from gonghui.api.schemas import ObjectId, Strict, text
 from gonghui.api.schemas_finance import IdempotencyKey, Limit, Money, MoneyText, Year
+from gonghui.api.strict import TextFields
 from gonghui.women.models import CheckupKind, ProtectionPeriod
 
 PeriodValue = Literal[tuple(ProtectionPeriod.values)]  # type: ignore[valid-type]
@@ -17,7 +18,7 @@ CommitteeKind = Literal["women_head", "women_member"]
 Ids = Annotated[list[ObjectId], Field(max_length=5000)]
 
 
-class Page(Schema):
+class Page(TextFields):
     cursor: text(40) | None = None
     limit: Limit = 50
 
@@ -30,7 +31,7 @@ class Ref(Schema):
 # Committee -----------------------------------------------------------------------------
 
 
-class CommitteeFilters(Schema):
+class CommitteeFilters(TextFields):
     union: ObjectId
     on: date | None = None
 

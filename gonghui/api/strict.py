@@ -170,9 +170,61 @@ class Strict(Schema):
         return handler(DjangoGetter(values, cls, info.context))
 
 
+# What a date or time in a query string that is not spelled as one becomes: text
+# no parser reads as a date, so the field's own check names it ("0" would be a
+# Unix time to pydantic's lax reading, 1970-01-01).
+_NOT_SPELLED_RIGHT = "?"
+_TEXT_PATTERNS = {datetime: _DATETIME, date: _DATE, time: _TIME}
+
+
+def _text_guard(pattern: re.Pattern):
+    def guard(value):
+        if isinstance(value, str) and not pattern.fullmatch(value):
+            return _NOT_SPELLED_RIGHT
+        return value
+
+    return guard
+
+
+def text_guards(cls) -> dict[str, typing.Callable]:
+    cached = _GUARDS_OF.get(cls)
+    if cached is None:
+        cached = {}
+        for name, field in cls.model_fields.items():
+            if any(isinstance(m, _OWN_READERS) for m in field.metadata):
+                continue
+            kinds = _kinds(field.annotation)
+            for kind, pattern in _TEXT_PATTERNS.items():
+                if kind in kinds:
+                    cached[name] = _text_guard(pattern)
+                    if field.alias:
+                        cached[field.alias] = cached[name]
+                    break
+        _GUARDS_OF[cls] = cached
+    return cached
+
+
+_GUARDS_OF: dict[type, dict[str, typing.Callable]] = {}
+
+
 class TextFields(Schema):
     """Base of shapes read from query strings or from the fields of a multipart
     form (beside uploaded files): every value arrives as text, so it is read as
-    text is ("5" is 5, "true" is true), with unknown fields refused."""
+    text is ("5" is 5, "true" is true), with unknown fields refused; a date or
+    time must still be spelled as one (`2025-03-01`), not as a Unix time."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values, handler, info: ValidationInfo):
+        if isinstance(values, dict):
+            guards = text_guards(cls)
+            if guards and any(key in values for key in guards):
+                values = {
+                    key: guards[key](value) if key in guards else value
+                    for key, value in values.items()
+                }
+            return handler(values)
+        handler(values)
+        return handler(DjangoGetter(values, cls, info.context))

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from gonghui.api import schemas
 from gonghui.api.access import union_or_404
 from gonghui.api.schemas import ObjectId
+from gonghui.api.strict import TextFields
 from gonghui.orgs.models import Union
 from gonghui.periods import Period
 from gonghui.reports import registry
@@ -28,7 +29,7 @@ ERRORS = {
 MAX_METRICS = 200
 
 
-class PeriodQuery(Schema):
+class PeriodQuery(TextFields):
     union: ObjectId = Field(..., description="上级工会编号")
     start: date = Field(..., alias="from", description="开始日期")
     end: date = Field(..., alias="to", description="结束日期")

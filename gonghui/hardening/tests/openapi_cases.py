@@ -46,6 +46,12 @@ BAD_INTEGERS = (
     ("integer-as-digits-in-a-string", "7"),
     ("integer-as-a-fraction", 7.5),
 )
+# Id fields that name another union by design, where "another union's id" is
+# the normal input, not an attack: (method, path, field) -> why.
+OTHER_UNION_BY_DESIGN = {
+    ("post", "/transfers", "to_union"): "a transfer goes to another union",
+    ("post", "/transfer-requests", "from_union"): "a request names the union the member leaves",
+}
 TEXT_AS_NUMBER = ("text-as-a-number", 12345)
 BOOLEAN_AS_NUMBER = ("boolean-as-a-number", 1)
 MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
@@ -206,7 +212,12 @@ def body_cases(op: Operation) -> list[Case]:
     if number is not None:
         cases += [Case(op, name, number.name, value) for name, value in BAD_INTEGERS]
     for ref in (
-        f for f in op.body if f.kind in ("integer", "integer-list") and is_reference(f.name)
+        f
+        for f in op.body
+        if f.kind in ("integer", "integer-list")
+        and is_reference(f.name)
+        and (op.method, op.path.removeprefix(PREFIX.rstrip("/")), f.name)
+        not in OTHER_UNION_BY_DESIGN
     ):
         cases.append(Case(op, "another-unions-id", ref.name, extra={"list": ref.kind != "integer"}))
     booleans = _first(op.body, "boolean")

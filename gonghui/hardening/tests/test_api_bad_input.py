@@ -54,7 +54,7 @@ def _model_for(name: str, path: str, rows: dict):
     base = reference_base(name)
     if base in PEOPLE:
         return Member
-    if base == "union":
+    if base == "union" or base.endswith("_union"):  # to_union, from_union
         return Union
     if base.rsplit("_", 1)[-1] in ("department", "group"):
         base = base.rsplit("_", 1)[-1]
