@@ -216,3 +216,13 @@ def test_the_status_command_reports_stale_unions_and_the_as_of_time(city):
     out = StringIO()
     call_command("rollup", "status", "--year", str(TODAY.year - 1), stdout=out)
     assert f"共 {len(_unions())} 家工会，{len(_unions())} 家待刷新" in out.getvalue()
+
+
+def test_a_secret_ballot_or_evaluation_sheet_never_moves_a_unions_changed_at():
+    from django.apps import apps
+
+    from gonghui.rollup import signals
+
+    for label in ["democracy.Ballot", "democracy.RollEntry", "democracy.EvaluationSheet"]:
+        assert not signals._tracked(apps.get_model(label))
+    assert signals._tracked(apps.get_model("democracy.Election"))
