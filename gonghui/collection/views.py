@@ -170,7 +170,7 @@ def board(request, pk):
         collection.title,
         collection=collection,
         board=b,
-        only=only,
+        shown_status=only,
         cards=[(k, label, b.counts[k]) for k, label in queries.STATUS_LABELS.items()],
         can_issue=collection.union_id in queries.issuing_unions(request.access),
         consolidated=collection.consolidated.order_by("-created_at")[:5],
