@@ -421,7 +421,7 @@ class Sweep:
         model = hint if generic and hint is not None else None
         if model is None:
             words = [base] if not generic else _route_words(route)
-            model = _model_named(words, self.owned)
+            model = _model_named(words, self.owned, route)
         if model is not None:
             return sorted(self.owned[model])[:2], True
         if base in {"key", "metric"}:
@@ -443,10 +443,11 @@ class Sweep:
                 query = [p for p in operation.get("parameters", []) if p["in"] == "query"]
                 body = _example_body(operation, schema)
                 if params:
-                    for kwargs, _strict in self._arguments({p["name"]: "int" for p in params}):
+                    arguments = self._arguments({p["name"]: "int" for p in params}, path)
+                    for kwargs, exact in arguments:
                         url = path.format(**kwargs)
                         response = self._api_call(method, url, body, auth)
-                        self.check(method.upper(), url, response, strict=True)
+                        self.check(method.upper(), url, response, strict=exact)
                 elif method == "get":
                     for p in query:
                         found = self._values_for(p["name"], "query")
@@ -491,14 +492,42 @@ def _route_words(route: str) -> list[str]:
     return [w for w in reversed(head.strip("/").split("/")) if w and w != "admin"]
 
 
-def _model_named(words: list[str], owned: dict):
+# Path segments whose model's name does not say so.
+_NAMED_BY_ROUTE = {
+    "reports/summaries/": "reports.SummaryReport",
+    "safety/checks/": "safety.Inspection",
+}
+
+
+def _model_named(words: list[str], owned: dict, route: str = ""):
+    """The owned model a path segment names: an exact name first, then one ending
+    in it (activities -> activity). A model of the app the path names wins over
+    any other (women/plans -> InsurancePlan, not reports.Plan); when several
+    still match nobody can say whose key it is, so None and the keys are tried
+    without the strict check.
+
+    Taking the first loose match in dict order once read /reports/summaries/<pk>/
+    as finance.AuditReport, and whether that key was a visible summary depended
+    on the database's sequences."""
+    for prefix, label in _NAMED_BY_ROUTE.items():
+        if prefix in route:
+            model = apps.get_model(label)
+            return model if model in owned else None
+    segments = set(route.replace("<", "/").split("/"))
     for word in words:
         word = word.replace("-", "").replace("_", "").lower()
         forms = {word, word.removesuffix("s"), word.removesuffix("es"), word[:-3] + "y"}
-        for model in owned:
-            name = model._meta.model_name
-            if name in forms or any(f and name.endswith(f) for f in forms if len(f) >= 4):
-                return model
+        loose = [f for f in forms if len(f) >= 4]
+        matched = [
+            [m for m in owned if m._meta.model_name in forms],
+            [m for m in owned if any(m._meta.model_name.endswith(f) for f in loose)],
+        ]
+        local = [[m for m in found if m._meta.app_label in segments] for found in matched]
+        for found in [*local, *matched]:
+            if len(found) == 1:
+                return found[0]
+            if found:
+                return None
     return None
 
 
