@@ -8,8 +8,11 @@ derived from another unless the metric was proved additive (see `plans`).
 
 `Coverage` says a union's figures for a year were computed at `computed_at`
 with the registry as it was then (`definitions`, a digest of the rolled-up
-keys and their plans). `Change` holds when a union's records last changed;
-rows older than that are stale and are not served.
+keys and their plans), which tables each figure read (`sources`) and which
+change marks the computation had seen (`marks_seen`). `Change` is a mark: a
+table of a union's records was written at `changed_at`. A figure is stale
+while a mark it has not seen names a table it read (or names every table,
+"*"); stale figures are not served.
 """
 
 from django.db import models
@@ -55,6 +58,18 @@ class Coverage(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     computed_at = models.DateTimeField("计算时间", help_text="本次计算开始的时间")
     definitions = models.CharField("指标定义摘要", max_length=64)
+    sources = models.JSONField(
+        "指标读取的数据表",
+        null=True,
+        blank=True,
+        help_text="{指标: [数据表…]}：计算时实际查询过的表；空为未知（任何变动都使其过期）",
+    )
+    marks_seen = models.JSONField(
+        "已计入的变动",
+        default=dict,
+        blank=True,
+        help_text="{数据表: 变动时间}：计算开始前已看到、已计入本次结果的变动标记",
+    )
 
     objects = ScopedManager(union="union")
 
@@ -69,9 +84,13 @@ class Coverage(models.Model):
         return f"{self.union_id} {self.year} @ {self.computed_at:%Y-%m-%d %H:%M}"
 
 
+ALL_SOURCES = "*"
+
+
 class Change(models.Model):
-    union = models.OneToOneField(
-        Union, verbose_name="所属工会", on_delete=models.CASCADE, primary_key=True
+    union = models.ForeignKey(Union, verbose_name="所属工会", on_delete=models.CASCADE)
+    source = models.CharField(
+        "变动的数据表", max_length=80, help_text="写入的数据表名；“*”为全部（批量迁移等）"
     )
     changed_at = models.DateTimeField("最近变动时间")
 
@@ -80,6 +99,9 @@ class Change(models.Model):
     class Meta:
         verbose_name = "记录变动"
         verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["union", "source"], name="rollup_one_change_mark"),
+        ]
 
     def __str__(self):
-        return f"{self.union_id} changed {self.changed_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.union_id} {self.source} changed {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -9,22 +9,34 @@ recomputed from the stored numerator and denominator exactly as the registry
 does. The rows of a union and year are replaced in one transaction, so a
 reader sees the old figures or the new ones, never a mix.
 
+While a figure is computed, every SQL statement it runs is watched and the
+tables it names are kept with the coverage (`Coverage.sources`), per union
+where the figure is computed one union at a time: what a figure read is
+known from what it did, not declared, so a denominator function or a records
+function that queries the database first is covered as well as a plain
+queryset. A write marks (union, table) (see `signals`); a refresh of a stale
+union recomputes only the figures that read a table marked since, for the
+whole year, and records which marks it has seen (`Coverage.marks_seen`).
+
 `stored_unit_values` serves figures only when they are exact: a standard
 period, every key rolled up, every union covered for that year with the
-current definitions and no record changed since (see `signals`). Otherwise it
-returns None and the caller computes live.
+current definitions, and no mark unseen by that coverage naming a table one
+of the asked figures read (see `signals`). Otherwise it returns None and the
+caller computes live.
 """
 
 import hashlib
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Sum
+from django.db.models import Count, DecimalField, Q, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -32,7 +44,7 @@ from gonghui.orgs.models import Union
 from gonghui.periods import Period
 from gonghui.reports import registry
 from gonghui.rollup import plans as planning
-from gonghui.rollup.models import Change, Coverage, MetricMonth
+from gonghui.rollup.models import ALL_SOURCES, Change, Coverage, MetricMonth
 
 STANDARD_MONTHS = (1, 3, 12)
 ZERO_SUM = Decimal("0.00")
@@ -173,24 +185,82 @@ def definitions() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# What a figure reads ----------------------------------------------------------------------
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TABLES: frozenset[str] | None = None
+
+
+def _all_tables() -> frozenset[str]:
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = frozenset(m._meta.db_table for m in apps.get_models(include_auto_created=True))
+    return _TABLES
+
+
+def tables_in(sql: str) -> set[str]:
+    """The model tables an SQL statement names (a superset is harmless:
+    a figure is recomputed once too often, never served stale)."""
+    return set(_IDENTIFIER.findall(sql)) & _all_tables()
+
+
+class _Reads:
+    """An execute wrapper collecting the tables named by every statement run
+    inside it (records functions that query first, raw SQL, subqueries)."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        self.tables |= tables_in(sql)
+        return execute(sql, params, many, context)
+
+
+class _watch:
+    """`with _watch() as reads:` — reads.tables after the block. Outside any
+    metrics memo (`registry.evaluation`), so every figure runs its queries."""
+
+    def __enter__(self) -> _Reads:
+        self.reads = _Reads()
+        self.memo = registry._MEMO.set(None)
+        self.wrapper = connection.execute_wrapper(self.reads)
+        self.wrapper.__enter__()
+        return self.reads
+
+    def __exit__(self, *exc):
+        self.wrapper.__exit__(*exc)
+        registry._MEMO.reset(self.memo)
+        return False
+
+
 # Computing -------------------------------------------------------------------------------
 
+# {key: {union_id: tables read}}, filled by `compute`.
+Sources = dict[str, dict[int, set[str]]]
 
-def _grouped(rolled: Rolled, unions: list[int], period: Period) -> dict[int, Decimal | int]:
-    qs = rolled.metric.records(unions, period).order_by()
-    path = rolled.plan.grouped_by
-    if rolled.kind == "sum":
-        agg = Sum(rolled.metric.sum_field)
-    else:
-        agg = Count("pk", distinct=rolled.plan.distinct)
-    rows = qs.values(path).annotate(v=agg).values_list(path, "v")
+
+def _grouped(rolled: Rolled, unions: list[int], period: Period, sources: Sources):
+    with _watch() as reads:
+        qs = rolled.metric.records(unions, period).order_by()
+        path = rolled.plan.grouped_by
+        if rolled.kind == "sum":
+            agg = Sum(rolled.metric.sum_field)
+        else:
+            agg = Count("pk", distinct=rolled.plan.distinct)
+        rows = list(qs.values(path).annotate(v=agg).values_list(path, "v"))
+    read = sources.setdefault(rolled.key, {})
+    for u in unions:
+        read.setdefault(u, set()).update(reads.tables)
     return {u: v for u, v in rows if v}
 
 
-def _one_by_one(rolled: Rolled, unions: list[int], period: Period) -> dict[int, Decimal | int]:
+def _one_by_one(rolled: Rolled, unions: list[int], period: Period, sources: Sources):
     out = {}
+    read = sources.setdefault(rolled.key, {})
     for u in unions:
-        v = rolled.metric.value([u], period)
+        with _watch() as reads:
+            v = rolled.metric.value([u], period)
+        read.setdefault(u, set()).update(reads.tables)
         if v or rolled.kind == "computed":
             out[u] = v
     return out
@@ -202,22 +272,48 @@ def _ratio(rolled: Rolled, top, bottom) -> Decimal:
     return (Decimal(top) * 100 / Decimal(bottom)).quantize(ONE_TENTH, rounding=ROUND_HALF_UP)
 
 
+def needed(keys: Iterable[str]) -> set[str]:
+    """`keys` and what their ratios divide, down to the counts and sums."""
+    plans = rolled_up()
+    out: set[str] = set()
+    todo = list(keys)
+    while todo:
+        key = todo.pop()
+        if key in out or key not in plans:
+            continue
+        out.add(key)
+        m = plans[key].metric
+        if plans[key].kind == "ratio":
+            todo += [m.numerator] + ([m.denominator] if m.denominator else [])
+    return out
+
+
 def compute(
-    unions: list[int], year: int, *, step: Callable[[str], None] | None = None
+    unions: list[int],
+    year: int,
+    *,
+    step: Callable[[str], None] | None = None,
+    keys: Iterable[str] | None = None,
+    sources: Sources | None = None,
 ) -> dict[tuple[str, date, int], dict[int, Decimal | int]]:
     """{(key, first day, months): {union_id: value}} for every rolled-up metric
-    and standard period of `year`; zero values are left out."""
+    (or `keys` and what they divide) and standard period of `year`; zero
+    values are left out. The tables each figure read go into `sources`."""
     values: dict[tuple[str, date, int], dict[int, Decimal | int]] = {}
+    sources = sources if sources is not None else {}
     plans = rolled_up()
+    wanted = needed(keys) if keys is not None else set(plans)
     months = [(date(year, m, 1), 1) for m in range(1, 13)]
     with scopes_disabled():
         for rolled in plans.values():
-            if rolled.kind == "ratio":
+            if rolled.kind == "ratio" or rolled.key not in wanted:
                 continue
             run = _grouped if rolled.plan.grouped_by else _one_by_one
             if rolled.plan.additive:
                 for start, n in months:
-                    values[(rolled.key, start, n)] = run(rolled, unions, as_period(start, n))
+                    values[(rolled.key, start, n)] = run(
+                        rolled, unions, as_period(start, n), sources
+                    )
                 for start, n in periods_of(year)[12:]:
                     total: dict[int, Decimal | int] = defaultdict(int)
                     for m in range(n):
@@ -227,17 +323,26 @@ def compute(
                     values[(rolled.key, start, n)] = {u: v for u, v in total.items() if v}
             else:
                 for start, n in periods_of(year):
-                    values[(rolled.key, start, n)] = run(rolled, unions, as_period(start, n))
+                    values[(rolled.key, start, n)] = run(
+                        rolled, unions, as_period(start, n), sources
+                    )
+            sources.setdefault(rolled.key, {})
             if step:
                 step(rolled.key)
-        done = {k for k, r in plans.items() if r.kind != "ratio"}
-        ratios = [r for r in plans.values() if r.kind == "ratio"]
+        done = {k for k, r in plans.items() if r.kind != "ratio" and k in wanted}
+        ratios = [r for r in plans.values() if r.kind == "ratio" and r.key in wanted]
         while ratios:
+            progressed = False
             for rolled in list(ratios):
                 m = rolled.metric
                 needs = [m.numerator] + ([m.denominator] if m.denominator else [])
                 if not all(k in done for k in needs):
                     continue
+                read = sources.setdefault(rolled.key, {})
+                for u in unions:
+                    mine = read.setdefault(u, set())
+                    for k in needs:
+                        mine |= sources.get(k, {}).get(u, set())
                 for start, n in periods_of(year):
                     period = as_period(start, n)
                     tops = values[(m.numerator, start, n)]
@@ -245,7 +350,9 @@ def compute(
                     row = {}
                     for u in unions:
                         if m.denominator_fn is not None:
-                            bottom = m.denominator_fn([u], period)
+                            with _watch() as reads:
+                                bottom = m.denominator_fn([u], period)
+                            read[u] |= reads.tables
                         else:
                             bottom = bottoms.get(u, 0)
                         v = _ratio(rolled, tops.get(u, 0), bottom)
@@ -254,8 +361,11 @@ def compute(
                     values[(rolled.key, start, n)] = row
                 done.add(rolled.key)
                 ratios.remove(rolled)
+                progressed = True
                 if step:
                     step(rolled.key)
+            if not progressed:  # cannot happen: rolled_up holds a ratio only with its parts
+                raise LookupError(f"无法计算比率：{', '.join(r.key for r in ratios)}")
     return values
 
 
@@ -300,63 +410,214 @@ def all_union_ids() -> list[int]:
         return list(Union.objects.order_by("path").values_list("pk", flat=True))
 
 
+# Staleness -------------------------------------------------------------------------------
+
+ALL = None  # "every rolled-up figure", in place of a set of keys
+
+
+def _marks(unions: Iterable[int]) -> dict[int, dict[str, datetime]]:
+    """{union_id: {table: changed_at}} of the change marks of these unions."""
+    out: dict[int, dict[str, datetime]] = defaultdict(dict)
+    with scopes_disabled():
+        for u, source, at in Change.objects.filter(union_id__in=list(unions)).values_list(
+            "union_id", "source", "changed_at"
+        ):
+            out[u][source] = at
+    return out
+
+
+def _unseen(marks: dict[str, datetime], seen: dict | None) -> set[str]:
+    """The tables marked since the coverage was computed: marks it did not see
+    as they are now (same table, same time)."""
+    seen = seen or {}
+    return {source for source, at in marks.items() if seen.get(source) != at.isoformat()}
+
+
+def _affected(unseen: set[str], sources: dict | None, keys: Iterable[str]) -> set[str] | None:
+    """Which of `keys` read a table in `unseen`; ALL when that is not known."""
+    if not unseen:
+        return set()
+    if ALL_SOURCES in unseen or sources is None:
+        return ALL
+    out = set()
+    for key in keys:
+        read = sources.get(key)
+        if read is None or unseen.intersection(read):
+            out.add(key)
+    return out
+
+
+def stale_keys(
+    union_ids: list[int], year: int, marks: dict[int, dict[str, datetime]] | None = None
+) -> dict[int, set[str] | None]:
+    """{union_id: the rolled-up keys to recompute for `year`, or ALL}; unions
+    whose figures are all current are left out (`marks`: as read already)."""
+    digest = definitions()
+    keys = list(rolled_up())
+    marks = _marks(union_ids) if marks is None else marks
+    out: dict[int, set[str] | None] = {}
+    with scopes_disabled():
+        covered = {
+            u: (d, seen)
+            for u, d, seen in Coverage.objects.filter(
+                union_id__in=union_ids, year=year
+            ).values_list("union_id", "definitions", "marks_seen")
+        }
+        unseen = {}
+        for u in union_ids:
+            if u not in covered or covered[u][0] != digest:
+                out[u] = ALL
+            elif u in marks and (tables := _unseen(marks[u], covered[u][1])):
+                unseen[u] = tables
+        if unseen:
+            for u, sources in Coverage.objects.filter(
+                union_id__in=list(unseen), year=year
+            ).values_list("union_id", "sources"):
+                affected = _affected(unseen[u], sources, keys)
+                out[u] = affected if affected is ALL else needed(affected)
+    return out
+
+
+def stale_union_ids(year: int) -> list[int]:
+    """Unions whose figures for `year` are missing, computed under other
+    definitions, or have a change mark they have not seen."""
+    unions = all_union_ids()
+    digest = definitions()
+    marks = _marks(unions)
+    with scopes_disabled():
+        covered = {
+            u: (d, seen)
+            for u, d, seen in Coverage.objects.filter(year=year).values_list(
+                "union_id", "definitions", "marks_seen"
+            )
+        }
+    out = []
+    for u in unions:
+        c = covered.get(u)
+        if c is None or c[0] != digest or (u in marks and _unseen(marks[u], c[1])):
+            out.append(u)
+    return out
+
+
+# Refreshing ------------------------------------------------------------------------------
+
+
 def refresh(
     *,
     year: int,
     union_ids: list[int] | None = None,
     chunk: int = 500,
     step: Callable[[str], None] | None = None,
+    only_stale: bool = False,
 ) -> int:
     """Recompute the year's figures of `union_ids` (default: every union),
-    `chunk` unions at a time; returns the number of unions refreshed."""
+    `chunk` unions at a time; returns the number of unions refreshed. With
+    `only_stale`, a union recomputes only the figures that read a table
+    marked since its figures were computed (all of them if they are missing
+    or under other definitions), and a union with nothing stale is left."""
     unions = sorted(set(union_ids)) if union_ids is not None else all_union_ids()
-    digest = definitions()
+    count = 0
     for i in range(0, len(unions), chunk):
-        part = unions[i : i + chunk]
-        started = timezone.now()
-        values = compute(part, year, step=step)
-        rows = (
-            (u, key, start, n, Decimal(v), _places(v))
-            for (key, start, n), row in values.items()
-            for u, v in row.items()
+        count += _refresh_part(unions[i : i + chunk], year, step, only_stale)
+    return count
+
+
+def _refresh_part(part: list[int], year: int, step, only_stale: bool) -> int:
+    digest = definitions()
+    # Marks are read after `started`: every mark the figures account for was
+    # written after its records were committed, hence before they are read.
+    started = timezone.now()
+    marks = _marks(part)
+    work = stale_keys(part, year, marks) if only_stale else dict.fromkeys(part, ALL)
+    groups: dict[frozenset | None, list[int]] = defaultdict(list)
+    for u in part:
+        if u in work:
+            keys = work[u]
+            # An empty set: marked, but on tables none of its figures read;
+            # the marks are only noted as seen.
+            groups[None if keys is ALL else frozenset(keys)].append(u)
+    for keys, unions in groups.items():
+        sources: Sources = {}
+        values = (
+            compute(unions, year, step=step, keys=keys, sources=sources)
+            if keys != frozenset()
+            else {}
         )
-        with transaction.atomic(), scopes_disabled():
-            MetricMonth.objects.filter(
-                union_id__in=part, month__gte=date(year, 1, 1), month__lte=date(year, 12, 1)
-            ).delete()
-            _write(rows, timezone.now())
-            Coverage.objects.filter(union_id__in=part, year=year).delete()
+        _store(unions, year, keys, values, sources, marks, started, digest)
+    return sum(len(u) for u in groups.values())
+
+
+def _store(unions, year, keys, values, sources, marks, started, digest) -> None:
+    """Replace the figures `keys` (None: all) of `unions` for `year` with
+    `values` and note what they read and which marks they saw, in one
+    transaction."""
+    rows = (
+        (u, key, start, n, Decimal(v), _places(v))
+        for (key, start, n), row in values.items()
+        for u, v in row.items()
+    )
+    recomputed = {k for k, _, _ in values}
+
+    def seen(u):
+        return {source: at.isoformat() for source, at in marks.get(u, {}).items()}
+
+    def read_by(u):
+        return {k: sorted(sources[k].get(u, ())) for k in recomputed if k in sources}
+
+    with transaction.atomic(), scopes_disabled():
+        old = MetricMonth.objects.filter(
+            union_id__in=unions, month__gte=date(year, 1, 1), month__lte=date(year, 12, 1)
+        )
+        if keys is None:
+            old.delete()
+        elif recomputed:
+            old.filter(metric_key__in=recomputed).delete()
+        _write(rows, timezone.now())
+        if keys is None:
+            Coverage.objects.filter(union_id__in=unions, year=year).delete()
             Coverage.objects.bulk_create(
                 [
-                    Coverage(union_id=u, year=year, computed_at=started, definitions=digest)
-                    for u in part
+                    Coverage(
+                        union_id=u,
+                        year=year,
+                        computed_at=started,
+                        definitions=digest,
+                        sources=read_by(u),
+                        marks_seen=seen(u),
+                    )
+                    for u in unions
                 ]
             )
-    return len(unions)
-
-
-def stale_union_ids(year: int) -> list[int]:
-    """Unions whose figures for `year` are missing, computed under other
-    definitions, or older than their last recorded change."""
-    digest = definitions()
-    with scopes_disabled():
-        covered = {
-            c.union_id: c
-            for c in Coverage.objects.filter(year=year).only(
-                "union_id", "computed_at", "definitions"
+        else:
+            covers = list(
+                Coverage.objects.select_for_update().filter(union_id__in=unions, year=year)
             )
-        }
-        changed = dict(Change.objects.values_list("union_id", "changed_at"))
-        out = []
-        for u in all_union_ids():
-            c = covered.get(u)
-            if (
-                c is None
-                or c.definitions != digest
-                or (u in changed and changed[u] > c.computed_at)
-            ):
-                out.append(u)
-    return out
+            for c in covers:
+                c.computed_at = started
+                c.sources = {**(c.sources or {}), **read_by(c.union_id)}
+                c.marks_seen = seen(c.union_id)
+            Coverage.objects.bulk_update(covers, ["computed_at", "sources", "marks_seen"])
+        _forget_seen(unions)
+
+
+def _forget_seen(unions: list[int]) -> None:
+    """Delete the marks every covered year of their union has seen; a mark
+    written again since (a new time) is not the one seen and stays."""
+    marks = _marks(unions)
+    if not marks:
+        return
+    seen_by: dict[int, list[dict]] = defaultdict(list)
+    for u, seen in Coverage.objects.filter(union_id__in=list(marks)).values_list(
+        "union_id", "marks_seen"
+    ):
+        seen_by[u].append(seen or {})
+    done = Q()
+    for u, row in marks.items():
+        for source, at in row.items():
+            if all(s.get(source) == at.isoformat() for s in seen_by[u]):
+                done |= Q(union_id=u, source=source, changed_at=at)
+    if done:
+        Change.objects.filter(done).delete()
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -386,12 +647,20 @@ def stored_unit_values(
         )
         if len(coverage) != len(units) or any(d != digest for _, _, d in coverage):
             return None
-        computed = {u: at for u, at, _ in coverage}
-        for u, changed_at in Change.objects.filter(union_id__in=units).values_list(
-            "union_id", "changed_at"
-        ):
-            if changed_at >= computed[u]:
-                return None
+        marks = _marks(units)
+        if marks:
+            unseen = {}
+            for u, seen in Coverage.objects.filter(
+                union_id__in=list(marks), year=start.year
+            ).values_list("union_id", "marks_seen"):
+                if tables := _unseen(marks[u], seen):
+                    unseen[u] = tables
+            if unseen:
+                for u, sources in Coverage.objects.filter(
+                    union_id__in=list(unseen), year=start.year
+                ).values_list("union_id", "sources"):
+                    if _affected(unseen[u], sources, keys) != set():
+                        return None  # a figure asked for may be stale
         zeros = {k: plans[k].zero() for k in keys if plans[k].kind != "computed"}
         out = {u: dict(zeros) for u in units}
         restore = {k: plans[k].restore for k in keys}
@@ -437,16 +706,22 @@ def as_of(union_ids: list[int], year: int | None = None) -> datetime | None:
 
 
 def mark_changed(union_ids: Iterable[int], when: datetime | None = None) -> None:
-    """Record that these unions' records changed (services that move records
-    between unions with bulk updates call this; saves are caught by signals)."""
-    ids = sorted({u for u in union_ids if u is not None})
-    if not ids:
+    """Record that any table of these unions' records may have changed
+    (services that move records between unions with bulk updates call this;
+    saves are caught by signals): every figure of theirs is stale."""
+    mark_tables([(u, ALL_SOURCES) for u in union_ids], when)
+
+
+def mark_tables(marks: Iterable[tuple[int, str]], when: datetime | None = None) -> None:
+    """Record that a table of a union's records was written: (union_id, table)."""
+    pairs = sorted({(u, t) for u, t in marks if u is not None})
+    if not pairs:
         return
     when = when or timezone.now()
     with scopes_disabled():
         Change.objects.bulk_create(
-            [Change(union_id=u, changed_at=when) for u in ids],
+            [Change(union_id=u, source=t, changed_at=when) for u, t in pairs],
             update_conflicts=True,
-            unique_fields=["union"],
+            unique_fields=["union", "source"],
             update_fields=["changed_at"],
         )

@@ -1,12 +1,14 @@
 """Mark a union's summary figures stale when any of its records changes.
 
 Every saved or deleted row of a model with a `union` foreign key (and every
-change to a many-to-many link of one, and a union's own row) marks that union
-changed once its transaction commits (one upsert per union and
-transaction). `rollup.services.stored_unit_values` then declines to answer for
-it until `gonghui rollup refresh --stale` has recomputed it. Rows written with
-COPY or `QuerySet.update` send no signal: writers that move records between
-unions in bulk call `services.mark_changed` (the union merge does, below).
+change to a many-to-many link of one, and a union's own row) marks the table
+written as changed for that union once its transaction commits (one upsert
+per union, table and transaction). `rollup.services.stored_unit_values` then
+declines to answer a figure that read that table until `gonghui rollup
+refresh --stale` has recomputed it, and the refresh recomputes only those
+figures. Rows written with COPY or `QuerySet.update` send no signal: writers
+that move records between unions in bulk call `services.mark_changed`, which
+marks every table (the union merge does, below).
 """
 
 import functools
@@ -62,21 +64,23 @@ def _changed(sender, instance, **kwargs) -> None:
         return
     if union_id is None:
         return
-    from gonghui.rollup.services import mark_changed
+    # The table written: for a many-to-many link, the link table itself.
+    mark = (union_id, sender._meta.db_table)
+    from gonghui.rollup.services import mark_tables
 
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
-        mark_changed([union_id])
+        mark_tables([mark])
         return
-    # One mark per union and transaction. Django replaces its list of commit
-    # hooks after a commit, a rollback or a rolled-back savepoint (which drops
-    # the hooks registered inside it), so a new list means a new hook.
+    # One mark per union, table and transaction. Django replaces its list of
+    # commit hooks after a commit, a rollback or a rolled-back savepoint (which
+    # drops the hooks registered inside it), so a new list means a new hook.
     state = getattr(_pending, "state", None)
     if state is None or state[0] is not conn.run_on_commit:
-        ids: set[int] = set()
-        transaction.on_commit(functools.partial(mark_changed, ids))
-        state = _pending.state = (conn.run_on_commit, ids)
-    state[1].add(union_id)
+        marks: set[tuple[int, str]] = set()
+        transaction.on_commit(functools.partial(mark_tables, marks))
+        state = _pending.state = (conn.run_on_commit, marks)
+    state[1].add(mark)
 
 
 def _merged(sender, **kwargs) -> None:

@@ -226,3 +226,142 @@ def test_a_secret_ballot_or_evaluation_sheet_never_moves_a_unions_changed_at():
     for label in ["democracy.Ballot", "democracy.RollEntry", "democracy.EvaluationSheet"]:
         assert not signals._tracked(apps.get_model(label))
     assert signals._tracked(apps.get_model("democracy.Election"))
+
+
+# Marks per table: a refresh recomputes only what a change can affect -----------------------
+
+MEMBERS = "members_member"
+
+
+def _union(suffix):
+    return Union.objects.get(code__startswith="nb-l-", code__endswith=suffix)
+
+
+def _sources(union_id):
+    return Coverage.objects.get(union_id=union_id, year=TODAY.year).sources
+
+
+def _add_member(union, capture):
+    with capture(execute=True):
+        MemberFactory(union=union, joined_on=date(TODAY.year, 3, 5))
+
+
+def test_a_new_member_marks_only_the_members_table_of_its_union(
+    city, django_capture_on_commit_callbacks
+):
+    union = _union("002")
+    _add_member(union, django_capture_on_commit_callbacks)
+    assert list(Change.objects.values_list("union_id", "source")) == [(union.pk, MEMBERS)]
+
+
+def test_each_figure_knows_the_tables_it_read(city):
+    sources = _sources(_union("001").pk)
+    assert set(sources) == set(services.rolled_up())
+    assert MEMBERS in sources["members.joined"]
+    assert MEMBERS not in sources["safety.drills"]
+    # A denominator function's reads count for its ratio: the headcount.
+    assert "orgs_union" in sources["members.membership_rate"]
+
+
+def test_a_stale_refresh_recomputes_only_the_figures_that_read_the_marked_table(
+    city, django_capture_on_commit_callbacks
+):
+    union = _union("002")
+    sources = _sources(union.pk)
+    _add_member(union, django_capture_on_commit_callbacks)
+    computed = []
+    assert services.refresh(year=TODAY.year, step=computed.append, only_stale=True) == 1
+    reading_members = {k for k, tables in sources.items() if MEMBERS in tables}
+    assert set(computed) == services.needed(reading_members)
+    assert "safety.drills" not in computed
+
+
+def test_after_a_stale_refresh_every_stored_figure_equals_the_live_registry(
+    city, django_capture_on_commit_callbacks
+):
+    union = _union("002")
+    _add_member(union, django_capture_on_commit_callbacks)
+    services.refresh(year=TODAY.year, only_stale=True)
+    keys = sorted(services.rolled_up())
+    stored = services.stored_unit_values([union.pk], MONTH, keys)
+    assert stored is not None
+    wrong = [
+        (key, live, stored[union.pk][key])
+        for key in keys
+        if (live := _as_shown(key, registry.get(key).value([union.pk], MONTH)))
+        != stored[union.pk][key]
+    ]
+    assert wrong == []
+    assert stored[union.pk]["members.joined"] > 0
+
+
+def test_a_figure_that_read_the_marked_table_is_declined_until_refreshed(
+    city, django_capture_on_commit_callbacks
+):
+    union = _union("002")
+    _add_member(union, django_capture_on_commit_callbacks)
+    assert services.stored_unit_values([union.pk], MONTH, ["members.joined"]) is None
+    assert services.stored_unit_values([union.pk], MONTH, ["members.membership_rate"]) is None
+
+
+def test_a_figure_that_did_not_read_the_marked_table_is_still_served(
+    city, django_capture_on_commit_callbacks
+):
+    union = _union("002")
+    before = services.stored_unit_values([union.pk], MONTH, ["safety.drills"])
+    _add_member(union, django_capture_on_commit_callbacks)
+    assert services.stored_unit_values([union.pk], MONTH, ["safety.drills"]) == before
+
+
+def test_a_mark_the_refresh_did_not_see_keeps_the_union_stale_even_if_dated_earlier(city):
+    # A mark committed while a refresh ran may carry a time before it started.
+    union_id = _union("003").pk
+    computed_at = Coverage.objects.get(union_id=union_id, year=TODAY.year).computed_at
+    services.mark_tables([(union_id, MEMBERS)], when=computed_at - timedelta(minutes=5))
+    assert services.stored_unit_values([union_id], MONTH, ["members.joined"]) is None
+    assert union_id in services.stale_union_ids(TODAY.year)
+
+
+def test_a_mark_written_again_after_the_refresh_saw_it_is_not_forgotten(city):
+    union_id = _union("003").pk
+    services.mark_tables([(union_id, MEMBERS)])
+    services.refresh(year=TODAY.year, union_ids=[union_id], only_stale=True)
+    assert not Change.objects.filter(union_id=union_id).exists()
+    services.mark_tables([(union_id, MEMBERS)])
+    assert services.stale_keys([union_id], TODAY.year)[union_id] >= {"members.joined"}
+
+
+def test_a_bulk_move_between_unions_makes_every_figure_stale(city):
+    union_id = _union("001").pk
+    services.mark_changed([union_id])
+    assert services.stale_keys([union_id], TODAY.year) == {union_id: services.ALL}
+    assert services.stored_unit_values([union_id], MONTH, ["safety.drills"]) is None
+
+
+def test_a_mark_on_a_table_no_figure_reads_is_only_noted_as_seen(city):
+    union_id = _union("001").pk
+    read = set().union(*_sources(union_id).values())
+    unread = sorted(services._all_tables() - read - {"rollup_change"})[0]
+    services.mark_tables([(union_id, unread)])
+    computed = []
+    services.refresh(year=TODAY.year, step=computed.append, only_stale=True)
+    assert computed == []
+    assert not Change.objects.exists()
+    assert services.stale_union_ids(TODAY.year) == []
+
+
+def test_a_mark_is_kept_while_another_covered_year_has_not_seen_it(city):
+    union_id = _union("001").pk
+    last_year = Coverage.objects.get(union_id=union_id, year=TODAY.year)
+    last_year.pk, last_year.year = None, TODAY.year - 1
+    last_year.save()
+    services.mark_tables([(union_id, MEMBERS)])
+    services.refresh(year=TODAY.year, union_ids=[union_id], only_stale=True)
+    assert Change.objects.filter(union_id=union_id, source=MEMBERS).exists()
+    assert services.stale_union_ids(TODAY.year) == []
+    assert union_id in services.stale_union_ids(TODAY.year - 1)
+
+
+def test_only_the_tables_a_sql_statement_names_are_its_sources():
+    sql = 'SELECT "members_member"."id" FROM "members_member" WHERE members_member_x = 1'
+    assert services.tables_in(sql) == {MEMBERS}

@@ -1,5 +1,6 @@
 """gonghui rollup refresh [--union ID] [--year Y] [--stale]: recompute the
-per-union summary tables; gonghui rollup status [--year Y]: when they were
+per-union summary tables (with --stale only the figures that read a table
+changed since: see rollup.services); gonghui rollup status [--year Y]: when they were
 computed and how many unions are stale. Meant to run from cron or a systemd
 timer (every few minutes with --stale), and after a bulk load."""
 
@@ -55,17 +56,29 @@ class Command(BaseCommand):
         unions = ids if ids is not None else services.all_union_ids()
         chunk = 500
         metrics = len(services.rolled_up())
+        # With --stale the figures no change can have touched are skipped, so
+        # the bar may end early.
         steps = metrics * ((len(unions) + chunk - 1) // chunk)
         started = time.perf_counter()
         progress = not options.get("no_progress") and options.get("verbosity", 1) > 0
         with tqdm(
             total=steps, desc=f"{year} 年汇总", unit="项", file=sys.stderr, disable=not progress
         ) as bar:
+            computed: set[str] = set()
+
+            def step(key):
+                computed.add(key)
+                bar.update(1)
+
             count = services.refresh(
-                year=year, union_ids=unions, chunk=chunk, step=lambda _key: bar.update(1)
+                year=year,
+                union_ids=unions,
+                chunk=chunk,
+                step=step,
+                only_stale=bool(options.get("stale")),
             )
         self.stdout.write(
-            f"已刷新 {count} 家工会 {year} 年的 {metrics} 项指标，"
+            f"已刷新 {count} 家工会 {year} 年的 {len(computed)} 项指标（共 {metrics} 项），"
             f"用时 {time.perf_counter() - started:.1f} 秒"
         )
 
