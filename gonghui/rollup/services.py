@@ -25,6 +25,7 @@ of the asked figures read (see `signals`). Otherwise it returns None and the
 caller computes live.
 """
 
+import functools
 import hashlib
 import itertools
 import re
@@ -35,8 +36,9 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Q, Sum
+from django.db.models import Count, DecimalField, F, Q, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -239,7 +241,12 @@ class _watch:
 Sources = dict[str, dict[int, set[str]]]
 
 
-def _grouped(rolled: Rolled, unions: list[int], period: Period, sources: Sources):
+def _grouped(
+    rolled: Rolled, unions: list[int], period: Period, sources: Sources, reuse: dict | None = None
+):
+    """One query for all `unions`. A statement already run in this refresh
+    (a stock at the end of March is asked again for the first quarter) is
+    not run again: the same SQL with the same parameters gives the same rows."""
     with _watch() as reads:
         qs = rolled.metric.records(unions, period).order_by()
         path = rolled.plan.grouped_by
@@ -247,11 +254,113 @@ def _grouped(rolled: Rolled, unions: list[int], period: Period, sources: Sources
             agg = Sum(rolled.metric.sum_field)
         else:
             agg = Count("pk", distinct=rolled.plan.distinct)
-        rows = list(qs.values(path).annotate(v=agg).values_list(path, "v"))
+        query = qs.values(path).annotate(v=agg).values_list(path, "v")
+        try:
+            sql, params = query.query.sql_with_params()
+            signature = (sql, repr(params))
+        except EmptyResultSet:
+            signature = None
+        if reuse is not None and signature in reuse:
+            rows = reuse[signature]
+            reads.tables |= tables_in(signature[0])
+        else:
+            rows = list(query)
+            if reuse is not None and signature is not None:
+                reuse[signature] = rows
     read = sources.setdefault(rolled.key, {})
     for u in unions:
         read.setdefault(u, set()).update(reads.tables)
     return {u: v for u, v in rows if v}
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _per_union_statement(rolled: Rolled, period: Period) -> tuple[str, list] | None:
+    """One statement giving every union's figure of a metric that cannot be
+    grouped: the metric's own single-union query, run for each union as a
+    correlated subquery, with the union's id where the query has it.
+
+    Built from the query compiled for two sentinel unions; None (compute one
+    union at a time) unless the metric is a plain count or sum whose records
+    function runs no query of its own (so its SQL cannot depend on data) and
+    whose two compilations differ only in the parameters holding the union.
+    """
+    if rolled.kind not in {"count", "sum"}:
+        return None
+    a, b = planning._UNION_A, planning._UNION_B
+    compiled = []
+    for sentinel in (a, b):
+        with _watch() as reads:
+            qs = rolled.metric.records([sentinel], period).order_by()
+        if reads.tables:
+            return None  # it read the database to build its query
+        if rolled.kind == "sum" and qs.query.distinct:
+            return None  # a distinct sum adds each value once: not this shape
+        try:
+            if rolled.kind == "sum":
+                picked = qs.annotate(rollup_v=F(rolled.metric.sum_field)).values_list("rollup_v")
+            else:
+                picked = qs.values("pk")
+            sql, params = picked.query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        compiled.append((sql, list(params)))
+    (sql_a, params_a), (sql_b, params_b) = compiled
+    if sql_a != sql_b or len(params_a) != len(params_b):
+        return None
+    at = [i for i, p in enumerate(params_a) if p == a]
+    if not at or at != [i for i, p in enumerate(params_b) if p == b]:
+        return None
+    if any(
+        pa != pb for i, (pa, pb) in enumerate(zip(params_a, params_b, strict=True)) if i not in at
+    ):
+        return None
+    pieces = _PLACEHOLDER.split(sql_a)
+    marks = _PLACEHOLDER.findall(sql_a)
+    if marks.count("%s") != len(params_a):
+        return None
+    out, n = [pieces[0]], 0
+    for mark, piece in zip(marks, pieces[1:], strict=True):
+        if mark == "%s":
+            out.append("u.id" if n in at else "%s")
+            n += 1
+        else:
+            out.append(mark)
+        out.append(piece)
+    inner = "".join(out)
+    value = 'SUM(sub."rollup_v")' if rolled.kind == "sum" else "COUNT(*)"
+    table = Union._meta.db_table
+    statement = f'SELECT u.id, (SELECT {value} FROM ({inner}) sub) FROM "{table}" u'
+    return statement, [p for i, p in enumerate(params_a) if i not in at]
+
+
+def _correlated(rolled: Rolled, unions: list[int], period: Period, sources: Sources):
+    built = _per_union_statement(rolled, period)
+    if built is None:
+        return _one_by_one(rolled, unions, period, sources)
+    statement, params = built
+    statement += f" WHERE u.id IN ({', '.join(['%s'] * len(unions))})"
+    with _watch() as reads, connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *unions])
+        rows = cursor.fetchall()
+    read = sources.setdefault(rolled.key, {})
+    for u in unions:
+        read.setdefault(u, set()).update(reads.tables)
+    out = {}
+    for u, v in rows:
+        if v:
+            out[u] = v if rolled.kind == "count" else _as_sum(rolled, v)
+    return out
+
+
+def _as_sum(rolled: Rolled, v):
+    """A raw SUM as the registry's aggregate gives it (SQLite: a float)."""
+    if isinstance(v, Decimal):
+        return v
+    if rolled.sum_places is None:
+        return v
+    return Decimal(str(v))
 
 
 def _one_by_one(rolled: Rolled, unions: list[int], period: Period, sources: Sources):
@@ -308,7 +417,7 @@ def compute(
         for rolled in plans.values():
             if rolled.kind == "ratio" or rolled.key not in wanted:
                 continue
-            run = _grouped if rolled.plan.grouped_by else _one_by_one
+            run = functools.partial(_grouped, reuse={}) if rolled.plan.grouped_by else _correlated
             if rolled.plan.additive:
                 for start, n in months:
                     values[(rolled.key, start, n)] = run(

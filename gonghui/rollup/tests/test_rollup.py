@@ -5,14 +5,18 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from gonghui.demo.tests.dates import TODAY
+from gonghui.members.models import Member
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.models import Union
 from gonghui.periods import Period
 from gonghui.reports import registry
-from gonghui.rollup import services
+from gonghui.rollup import plans, services
 from gonghui.rollup.models import Change, Coverage, MetricMonth
 
 YEAR = Period.year(TODAY.year)
@@ -365,3 +369,45 @@ def test_a_mark_is_kept_while_another_covered_year_has_not_seen_it(city):
 def test_only_the_tables_a_sql_statement_names_are_its_sources():
     sql = 'SELECT "members_member"."id" FROM "members_member" WHERE members_member_x = 1'
     assert services.tables_in(sql) == {MEMBERS}
+
+
+# Figures that cannot be grouped: one correlated statement per period -----------------------
+
+
+def _rolled(key):
+    return services.rolled_up()[key]
+
+
+def test_a_figure_that_cannot_be_grouped_is_computed_for_all_unions_in_one_statement(city):
+    rolled = _rolled("care.members_visited")
+    assert rolled.plan.grouped_by is None
+    unions = _unions()
+    with CaptureQueriesContext(connection) as queries:
+        together = services._correlated(rolled, unions, YEAR, {})
+    assert len(queries) == 1
+    assert together == services._one_by_one(rolled, unions, YEAR, {})
+    assert any(together.values())
+
+
+def test_a_records_function_that_queries_first_is_computed_one_union_at_a_time(db):
+    def records(unions, period):
+        first = Member.objects.order_by("pk").values_list("pk", flat=True).first()
+        return Member.objects.filter(union__in=unions, pk__gte=first or 0)
+
+    metric = registry.Metric(key="test.metric", label="测试", unit="人", records=records)
+    rolled = services.Rolled(metric, plans.plan(metric), "count")
+    with scopes_disabled():
+        assert services._per_union_statement(rolled, MONTH) is None
+
+
+def test_a_statement_already_run_in_a_refresh_is_not_run_again(city):
+    rolled = _rolled("members.at_end")
+    reuse, sources, unions = {}, {}, _unions()
+    march = services._grouped(rolled, unions, MONTH, sources, reuse=reuse)
+    with CaptureQueriesContext(connection) as queries:
+        first_quarter = services._grouped(
+            rolled, unions, Period(date(TODAY.year, 1, 1), MONTH.end), sources, reuse=reuse
+        )
+    assert len(queries) == 0
+    assert first_quarter == march
+    assert MEMBERS in sources["members.at_end"][unions[0]]
