@@ -1,10 +1,10 @@
 """`make loadtest`: simulated members and cadres against the production stack of
 `make serve-prod` (nginx → gunicorn → PostgreSQL on 127.0.0.1, the `m` union).
 
-First every user signs in, two at a time (class Phase: a portal sign-in is
-two Argon2 computations). Then, for LOADTEST_SECONDS (default 180), 100
-portal users, with a pause between pages as a person reading a phone would
-make, open their page, list and read open-affairs posts, look at activities
+First every user signs in, two at a time (class Phase: a sign-in is one
+Argon2 computation, a quarter of a CPU-second). Then, for LOADTEST_SECONDS
+(default 180), 100 portal users, with a pause between pages as a person
+reading a phone would make, open their page, list and read open-affairs posts, look at activities
 and sign up for one, and vote once in an open election; 10 staff users
 (chairs of the union, signed in with the TOTP second factor) open the roster
 (first page, a later page, a name search), the dashboard and a summary
@@ -407,8 +407,8 @@ def _until(moment: float) -> None:
 
 
 class Phase:
-    """Everyone signs in first, SIGN_IN_CONCURRENCY at a time (a portal sign-in
-    costs two Argon2 computations, about half a CPU-second on this machine, and a
+    """Everyone signs in first, SIGN_IN_CONCURRENCY at a time (a sign-in costs
+    one Argon2 computation, about a quarter of a CPU-second on this machine, and a
     hundred members do not all sign in at the same moment); the measured window
     starts when the last has signed in (or failed), for everyone at once."""
 

@@ -259,6 +259,18 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if PRODUCTION:
+    # Dashboard and report figures, shared by the workers of one machine. Each is
+    # served only while the tables it read are unchanged (gonghui/reports/figure_cache.py);
+    # without this alias every worker keeps its own.
+    CACHES["figures"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "figure-cache"),
+        "TIMEOUT": 2 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

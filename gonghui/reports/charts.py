@@ -37,7 +37,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.periods import Period
-from gonghui.reports import registry
+from gonghui.reports import figure_cache, registry
 
 logger = logging.getLogger(__name__)
 
@@ -557,7 +557,9 @@ def build(name: str, union_ids: list[int], period: Period) -> Chart:
     """The spec of one chart; KeyError for an unknown name."""
     if name not in CHARTS:
         raise KeyError(f"没有这个图表：{name}")
-    return CHARTS[name](registry.union_ids(union_ids), period)
+    ids = registry.union_ids(union_ids)
+    key = ("chart", name, tuple(sorted(ids)), period.start, period.end)
+    return figure_cache.figure(key, lambda: CHARTS[name](ids, period))
 
 
 def build_all(union_ids: list[int], period: Period) -> list[Chart]:

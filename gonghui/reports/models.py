@@ -308,3 +308,20 @@ class NewsletterFigure(ScopedModel):
 
     def __str__(self):
         return f"{self.label} {self.value}{self.unit}"
+
+
+class TableMark(models.Model):
+    """A database table's change mark: a new token each time a transaction that
+    wrote the table commits. Figures kept by `figure_cache` are served only while
+    the marks of every table they read are unchanged. Not union data: one row per
+    table, shared by every union."""
+
+    table = models.CharField("数据表", max_length=100, primary_key=True)
+    token = models.CharField("变动标记", max_length=32)
+
+    class Meta:
+        verbose_name = "数据表变动标记"
+        verbose_name_plural = verbose_name
+
+    def __str__(self):
+        return f"{self.table} @ {self.token[:8]}"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from gonghui.orgs.roles import Perm, Role
 from gonghui.periods import Period
-from gonghui.reports import registry
+from gonghui.reports import figure_cache, registry
 from gonghui.reports.drafting.core import number_text
 from gonghui.reports.models import Comparison, Goal, Plan, ReportFigure, SummaryReport
 
@@ -121,12 +121,13 @@ class StaleFigure:
 def stale_figures(report: SummaryReport) -> list[StaleFigure]:
     """Figures whose records changed since drafting: the value now differs from the stored one."""
     stale = []
-    for f in report.figures.all():
-        try:
-            now = registry.get(f.metric_key).value([report.union_id], Period(f.start, f.end))
-        except KeyError:
-            stale.append(StaleFigure(f, None))
-            continue
-        if Decimal(now).quantize(Decimal("0.01")) != f.value:
-            stale.append(StaleFigure(f, now))
+    with figure_cache.serving(), registry.evaluation():
+        for f in report.figures.all():
+            try:
+                now = registry.get(f.metric_key).value([report.union_id], Period(f.start, f.end))
+            except KeyError:
+                stale.append(StaleFigure(f, None))
+                continue
+            if Decimal(now).quantize(Decimal("0.01")) != f.value:
+                stale.append(StaleFigure(f, now))
     return stale

@@ -49,7 +49,13 @@ class Metric:
         return self.records(unions, period)
 
     def value(self, unions, period: Period) -> Decimal | int:
+        from gonghui.reports import figure_cache
+
         unions = union_ids(unions)
+        key = ("metric", self.key, tuple(sorted(unions)), period.start, period.end)
+        return figure_cache.figure(key, lambda: self._memoised(unions, period))
+
+    def _memoised(self, unions: list[int], period: Period) -> Decimal | int:
         memo = _MEMO.get()
         if memo is None:
             return self._compute(unions, period)

@@ -16,7 +16,7 @@ from gonghui.encryption import EncryptedTextField
 from gonghui.orgs.models import Union
 from gonghui.orgs.roles import Perm
 from gonghui.periods import Period
-from gonghui.reports import charts, registry
+from gonghui.reports import charts, figure_cache, registry
 
 # The key figures of every area, in the order the dashboard shows them. Keys an
 # area has not registered (an app not installed) are left out.
@@ -205,7 +205,7 @@ def _dashboard(request):
     union = _union_from(request)
     period, period_error = _period_and_error(request)
     ids = [union.id]
-    with _evaluation():
+    with figure_cache.serving(), _evaluation():
         areas = []
         for area, title, keys in AREAS:
             metrics = [registry.get(k) for k in keys if k in _registered()]
@@ -282,7 +282,7 @@ def _chart_png(request, chart):
         raise Http404("没有这个图表")
     union = _union_from(request)
     period = _period_from(request)
-    with _evaluation():
+    with figure_cache.serving(), _evaluation():
         png = charts.chart_png(chart, [union.id], period, subtitle=f"{union.name} · {period}")
     response = HttpResponse(png, content_type="image/png")
     filename = f"{union.code}-{chart}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.png"
