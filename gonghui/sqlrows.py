@@ -102,19 +102,27 @@ def insert(obj) -> None:
     `bulk_create`); the values are prepared for the database by their fields
     exactly as `save()` prepares them. Database errors arrive as Django's.
     Only for models whose key is made in Python (a UUID), not by a sequence."""
+    target, placeholders, values = insert_sql(obj)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {target} VALUES ({placeholders})", values)
+    added(obj)
+
+
+def insert_sql(obj) -> tuple[str, str, list]:
+    """(table and column list, placeholders, prepared values) of `insert(obj)`,
+    for a caller that writes the INSERT into a larger statement."""
     if obj.pk is None:
         raise ValueError(f"{type(obj).__name__} has no key yet: sqlrows.insert needs one")
     model = type(obj)
     fields = model._meta.concrete_fields
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
+    target = f"{qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(model._meta.db_table)} ({columns})"
-            f" VALUES ({', '.join(['%s'] * len(fields))})",
-            values,
-        )
+    return target, ", ".join(["%s"] * len(fields)), values
+
+
+def added(obj) -> None:
+    """Mark an instance written by `insert_sql`'s statement as saved."""
     obj._state.adding = False
     obj._state.db = connection.alias
 

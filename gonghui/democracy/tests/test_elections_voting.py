@@ -167,3 +167,43 @@ def test_a_vote_outside_the_window_is_refused_before_the_roll_is_touched():
         services.cast_ballot(election=roll.election, member=member, choices=choose(), roll=roll)
 
     assert RollEntry.objects.filter(election=e, voted=True).count() == 0
+
+
+def _colliding_codes(monkeypatch, taken: str):
+    """The next receipt drawn repeats `taken` once, then draws fresh ones."""
+    draws = iter([taken])
+    fresh = services._code
+    monkeypatch.setattr(services, "_code", lambda length: next(draws, None) or fresh(length))
+
+
+def test_a_receipt_that_collides_is_drawn_again_and_the_vote_counts_once(monkeypatch):
+    e = election(voters=3)
+    first, second = electors(e)[:2]
+    taken = services.cast_ballot(election=e, member=first, choices=choose()).receipt
+    _colliding_codes(monkeypatch, taken)
+
+    ballot = services.cast_ballot(election=e, member=second, choices=choose())
+
+    assert ballot.receipt != taken
+    assert e.ballots.count() == 2
+    assert RollEntry.objects.filter(election=e, voted=True).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_any_transaction_the_roll_and_the_ballot_are_written_together(monkeypatch):
+    # On PostgreSQL the flip and the insert are one autocommitted statement: a
+    # collision must leave the roll entry unflipped before the second draw.
+    e = election(voters=3)
+    first, second = electors(e)[:2]
+    taken = services.cast_ballot(election=e, member=first, choices=choose()).receipt
+    _colliding_codes(monkeypatch, taken)
+
+    with CaptureQueriesContext(connection) as run:
+        services.cast_ballot(election=e, member=second, choices=choose())
+
+    writes = [q["sql"] for q in run.captured_queries if "rollentry" in q["sql"].lower()]
+    assert len(writes) == 2  # the refused attempt and the one that counted
+    assert e.ballots.count() == 2
+    assert RollEntry.objects.filter(election=e, voted=True).count() == 2
+    with pytest.raises(ValidationError, match="已经投过票"):
+        services.cast_ballot(election=e, member=second, choices=choose())
