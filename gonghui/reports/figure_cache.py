@@ -7,7 +7,12 @@ database time per view, for numbers that change a few times a day. Inside
 memory together with the tables its computation read (every table named in
 the SQL it ran, figures it used included) and those tables' change marks at
 the time. A later view serves the kept value only while every one of those
-marks is unchanged; otherwise it computes it again, live, as before.
+marks is unchanged; otherwise it computes it again, live, as before. Marks
+are finer than tables where the SQL allows: an UPDATE renews the marks of
+the columns it sets, and a figure whose SQL (as Django's compiler writes it)
+names each column it reads depends on those columns and on the table's rows,
+so moving an activity's seat counter does not renew "activities held"; SQL
+not understood (a hand-written CTE) depends on every table it names, whole.
 
 A table's mark (`TableMark`) gets a new token when a transaction that wrote
 it commits. Writes are seen at the database connection, not through model
@@ -45,10 +50,10 @@ from django.utils import timezone
 
 MARKS_TABLE = "reports_tablemark"
 SHARED_CACHE = "figures"
+MARK_LENGTH = 100  # TableMark.table; a longer name shares a mark, which is only slower
 MAX_ENTRIES = 4096
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
 
 # The marks read at the start of the current view (None: not serving).
 _SNAPSHOT: ContextVar[dict[str, str] | None] = ContextVar("gonghui_marks", default=None)
@@ -59,10 +64,11 @@ _CAPTURES: ContextVar[tuple[set[str], ...]] = ContextVar("gonghui_captures", def
 @dataclass(frozen=True)
 class Entry:
     value: object
-    marks: tuple[tuple[str, str | None], ...]  # (table, its mark when computed)
+    marks: tuple[tuple[str, str | None], ...]  # (mark name, its token when computed)
 
     @property
     def tables(self) -> set[str]:
+        """The names of the marks it depends on (tables, table columns)."""
         return {t for t, _ in self.marks}
 
 
@@ -82,13 +88,127 @@ def watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     captures = _CAPTURES.get()
     if captures:
-        read = set(_READ.findall(sql))
-        for tables in captures:
-            tables.update(read)
+        read = read_marks(sql)
+        for names in captures:
+            names.update(read)
     written = _WRITE.match(sql)
     if written and written.group(1) != MARKS_TABLE and not getattr(_migrating, "on", False):
-        _wrote(context["connection"], written.group(1))
+        for name in written_marks(sql, written.group(1)):
+            _wrote(context["connection"], name)
     return result
+
+
+# Marks are per table ("t": its rows were added or removed, or changed in a way
+# not understood) and per updated column ("t.c", with "t.*" for "some column").
+# A figure whose SQL names every column it reads of a table depends on that
+# table's rows and those columns: a sign-up that moves an activity's seat
+# counter does not renew the count of activities held. Anything not
+# understood falls back to the whole table.
+
+_STRINGS = re.compile(r"'(?:[^']|'')*'")
+_SOURCE = re.compile(r'\b(?:FROM|JOIN)\s+(")?(\w+)(?(1)")(?:\s+(?:AS\s+)?(\w+)\b)?', re.IGNORECASE)
+_COLUMN = re.compile(r'(?:"(\w+)"|\b(\w+))\."(\w+)"')
+_OUTPUT = re.compile(r'\bAS\s+"(\w+)"', re.IGNORECASE)
+_WORD = re.compile(r'"[^"]*"|\b[A-Za-z_]\w*\b')
+# Words Django's compiler writes besides names (any other word makes the whole
+# statement "not understood").
+_SQL_WORDS = frozenset(
+    """
+    select distinct from where and or not in is null as inner left outer join on group by union all
+    order asc desc nulls first last limit offset between exists case when then else end
+    cast numeric integer bigint text varchar date timestamp timestamptz time zone at
+    count sum avg min max coalesce abs like ilike escape upper lower true false having
+    extract year month day filter interval date_trunc django_datetime_cast_date
+    django_date_extract django_date_trunc django_datetime_extract django_datetime_trunc
+    django_format_dtdelta
+    """.split()
+)
+
+
+def read_marks(sql: str) -> set[str]:
+    """The marks a SELECT depends on."""
+    text = _STRINGS.sub("''", sql).replace("%s", " ")
+    tables: dict[str, str] = {}  # name or alias -> table
+    understood = True
+    for m in _SOURCE.finditer(text):
+        table, alias = m.group(2), m.group(3)
+        if not m.group(1):
+            understood = understood and table.lower() in _SQL_WORDS
+            if table.lower() not in _SQL_WORDS:
+                tables[table] = table
+            continue
+        tables[table] = table
+        if alias and alias.lower() not in _SQL_WORDS:
+            tables[alias] = table
+    columns: dict[str, set[str]] = {t: set() for t in tables.values()}
+    for m in _COLUMN.finditer(text):
+        owner = tables.get(m.group(1) or m.group(2))
+        if owner is None:
+            understood = False
+            continue
+        columns[owner].add(m.group(3))
+    if understood:
+        outputs = set(_OUTPUT.findall(text))
+        rest = _COLUMN.sub(" ", text)
+        for word in _WORD.findall(rest):
+            if word.startswith('"'):
+                if word.strip('"') not in outputs and word.strip('"') not in tables:
+                    understood = False
+                    break
+            elif word.lower() not in _SQL_WORDS and word not in tables:
+                understood = False
+                break
+    if not understood:
+        # Hand-written SQL (a CTE, a comma join…): every table it names anywhere.
+        for word in set(re.findall(r"\w+", text)) & _known_tables():
+            columns.setdefault(word, set())
+    marks = set(columns)
+    for table, used in columns.items():
+        if understood:
+            marks.update(f"{table}.{c}" for c in used)
+        else:
+            marks.add(f"{table}.*")
+    return {m[:MARK_LENGTH] for m in marks}
+
+
+@functools.cache
+def _known_tables() -> frozenset[str]:
+    from django.apps import apps
+
+    names = set()
+    for model in apps.get_models(include_auto_created=True):
+        names.add(model._meta.db_table)
+    return frozenset(names)
+
+
+def written_marks(sql: str, table: str) -> list[str]:
+    """The marks a write renews: the table's, or for an UPDATE whose SET
+    clause is understood, its columns' (and "some column")."""
+    if not sql.lstrip()[:6].upper() == "UPDATE":
+        return [table]
+    text = _STRINGS.sub("''", sql)
+    at = re.search(r"\bSET\b", text, re.IGNORECASE)
+    if at is None:
+        return [table]
+    depth, parts, start = 0, [], at.end()
+    for i in range(at.end(), len(text)):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0 and ch == ",":
+            parts.append(text[start:i])
+            start = i + 1
+        elif depth == 0 and re.match(r"\s+WHERE\b", text[i:], re.IGNORECASE):
+            break
+    else:
+        i = len(text)
+    parts.append(text[start:i])
+    names = [re.match(r'\s*"(\w+)"\s*=', part) for part in parts]
+    if not all(names):
+        return [table]
+    return [m[:MARK_LENGTH] for m in (f"{table}.*", *(f"{table}.{n.group(1)}" for n in names))]
 
 
 def _wrote(conn, table: str) -> None:

@@ -163,3 +163,53 @@ def test_a_migration_gives_every_table_a_new_mark(union):
     after = dict(TableMark.objects.values_list("table", "token"))
     assert after.keys() >= before.keys()
     assert all(after[t] != before[t] for t in before)
+
+
+def test_an_update_of_a_column_the_figure_does_not_read_keeps_it(union, committed):
+    _at_end(union)
+    with committed():
+        Member.objects.with_scopes_disabled().filter(union=union).update(gender="F")
+    assert _queries_for(lambda: _at_end(union)) == 1
+
+
+def test_an_update_of_a_column_the_figure_reads_renews_it(union, committed):
+    _at_end(union)
+    with committed():
+        Member.objects.with_scopes_disabled().filter(union=union).update(left_on=date(2024, 6, 30))
+    assert _at_end(union) == 0
+
+
+def test_an_update_of_the_seat_counter_marks_only_that_column():
+    sql = (
+        'UPDATE "activities_activity" SET "admitted" = ("activities_activity"."admitted" + %s)'
+        ' WHERE ("activities_activity"."id" = %s)'
+    )
+    assert figure_cache.written_marks(sql, "activities_activity") == [
+        "activities_activity.*",
+        "activities_activity.admitted",
+    ]
+
+
+def test_an_update_not_understood_marks_the_whole_table():
+    sql = 'UPDATE "t" SET a = 1, "b" = 2 WHERE "t"."id" = %s'
+    assert figure_cache.written_marks(sql, "t") == ["t"]
+
+
+def test_a_query_the_compiler_wrote_depends_on_the_columns_it_names():
+    sql = (
+        'SELECT COUNT(*) AS "__count" FROM "members_member" WHERE ("members_member"."union_id"'
+        ' IN (%s) AND "members_member"."joined_on" <= %s)'
+    )
+    assert figure_cache.read_marks(sql) == {
+        "members_member",
+        "members_member.union_id",
+        "members_member.joined_on",
+    }
+
+
+def test_hand_written_sql_depends_on_every_column_of_every_table_it_names():
+    sql = (
+        "WITH spans AS (SELECT b.member_id FROM finance_duesbase b)"
+        " SELECT COUNT(*) FROM spans, members_member m WHERE m.id = spans.member_id"
+    )
+    assert {"members_member.*", "finance_duesbase.*"} <= figure_cache.read_marks(sql)
