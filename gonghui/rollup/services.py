@@ -274,6 +274,8 @@ def _grouped(
 
 
 _PLACEHOLDER = re.compile(r"%%|%s")
+# The outer union's alias: a name no query of a metric uses for its own tables.
+_OUTER = "rollup_outer_union"
 
 
 def _per_union_statement(rolled: Rolled, period: Period) -> tuple[str, list] | None:
@@ -323,15 +325,17 @@ def _per_union_statement(rolled: Rolled, period: Period) -> tuple[str, list] | N
     out, n = [pieces[0]], 0
     for mark, piece in zip(marks, pieces[1:], strict=True):
         if mark == "%s":
-            out.append("u.id" if n in at else "%s")
+            out.append(f"{_OUTER}.id" if n in at else "%s")
             n += 1
         else:
             out.append(mark)
         out.append(piece)
     inner = "".join(out)
-    value = 'SUM(sub."rollup_v")' if rolled.kind == "sum" else "COUNT(*)"
+    value = 'SUM(rollup_sub."rollup_v")' if rolled.kind == "sum" else "COUNT(*)"
     table = Union._meta.db_table
-    statement = f'SELECT u.id, (SELECT {value} FROM ({inner}) sub) FROM "{table}" u'
+    statement = (
+        f'SELECT {_OUTER}.id, (SELECT {value} FROM ({inner}) rollup_sub) FROM "{table}" {_OUTER}'
+    )
     return statement, [p for i, p in enumerate(params_a) if i not in at]
 
 
@@ -340,7 +344,7 @@ def _correlated(rolled: Rolled, unions: list[int], period: Period, sources: Sour
     if built is None:
         return _one_by_one(rolled, unions, period, sources)
     statement, params = built
-    statement += f" WHERE u.id IN ({', '.join(['%s'] * len(unions))})"
+    statement += f" WHERE {_OUTER}.id IN ({', '.join(['%s'] * len(unions))})"
     with _watch() as reads, connection.cursor() as cursor:
         cursor.execute(statement, [*params, *unions])
         rows = cursor.fetchall()
@@ -674,6 +678,8 @@ def _store(unions, year, keys, values, sources, marks, started, digest) -> None:
         return {k: sorted(sources[k].get(u, ())) for k in recomputed if k in sources}
 
     with transaction.atomic(), scopes_disabled():
+        # Two refreshes of the same unions (cron runs overlapping) take turns.
+        list(Coverage.objects.select_for_update().filter(union_id__in=unions, year=year))
         old = MetricMonth.objects.filter(
             union_id__in=unions, month__gte=date(year, 1, 1), month__lte=date(year, 12, 1)
         )
@@ -698,9 +704,7 @@ def _store(unions, year, keys, values, sources, marks, started, digest) -> None:
                 ]
             )
         else:
-            covers = list(
-                Coverage.objects.select_for_update().filter(union_id__in=unions, year=year)
-            )
+            covers = list(Coverage.objects.filter(union_id__in=unions, year=year))
             for c in covers:
                 c.computed_at = started
                 c.sources = {**(c.sources or {}), **read_by(c.union_id)}
