@@ -10,6 +10,7 @@ or changing one area never shifts the records drawn by another.
 
 import importlib
 import importlib.util
+import inspect
 import random
 from datetime import date
 
@@ -38,10 +39,17 @@ def fillers():
             yield area, importlib.import_module(name).fill
 
 
-def fill(*, union: Union, seed: int, today: date, actor, bar=None) -> None:
+def fill(*, union: Union, seed: int, today: date, actor, bar=None, bulk: bool = False) -> None:
+    """Every area's records for `union`; with `bulk` (scale l), the areas that
+    have a bulk path write their rows with COPY instead of through the services."""
     for area, filler in fillers():
+        extra = {"bulk": True} if bulk and "bulk" in inspect.signature(filler).parameters else {}
         filler(
-            union=union, rng=random.Random(f"{seed}-{union.code}-{area}"), today=today, actor=actor
+            union=union,
+            rng=random.Random(f"{seed}-{union.code}-{area}"),
+            today=today,
+            actor=actor,
+            **extra,
         )
         if bar is not None:
             bar.update(1)

@@ -1,10 +1,13 @@
 """The three demo scales: a school (s), a 50,000-member enterprise (m) and a
 city federation of 2,000 unions and a million members (l)."""
 
+import contextlib
 import random
 from datetime import date
 
+from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from faker import Faker
 
 from gonghui.demo import areas, ledgers, plans
@@ -151,6 +154,25 @@ def build_medium(*, seed: int, today: date, progress: bool = False, members: int
     return union
 
 
+@contextlib.contextmanager
+def bulk_load():
+    """How scale l writes: no per-record audit-log rows (the ledger clerk's
+    millions of "created" entries would double the build and tell an auditor
+    nothing), and, on PostgreSQL, commits that do not wait for the disk
+    (a crash loses at most the last unions built, never half of one)."""
+    with disable_auditlog():
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+
+
 def build_large(
     *,
     seed: int,
@@ -163,7 +185,10 @@ def build_large(
 ) -> Union:
     """The city federation: `unions` grassroots unions under ten district
     federations, `members` members between them; one transaction per union
-    for its roll and one for its ledgers (`with_ledgers=False` leaves them out).
+    for its roll and its ledgers (`with_ledgers=False` leaves them out), so an
+    interrupted build leaves whole unions. The ledgers and areas that have a
+    bulk path write their rows in bulk, as the services would have written
+    them, and no audit-log rows (`bulk_load`; docs/scaling.md).
     With `rollup`, the summary tables of last year and this year are computed
     at the end, so the upper union's pages read them at once."""
     rng = random.Random(seed)
@@ -177,19 +202,24 @@ def build_large(
     clerk = get_user_model().objects.create_user(
         username=LEDGER_CLERK, display_name="演示台账录入", is_active=False
     )
+    from gonghui.rollup import services as summaries
+
     ledger_rng = random.Random(seed + 1)
-    with progress_bar(members, "市总工会会员", progress) as bar:
+    with progress_bar(members, "市总工会会员", progress) as bar, bulk_load():
         for plan in union_plans:
-            union = build_union(plan, draft_members(plan, maker, today), bar=bar)
-            lead_groups(union)
-            if with_ledgers:
-                ledgers.fill(union=union, rng=ledger_rng, today=today, actor=clerk)
-                areas.fill(union=union, seed=seed, today=today, actor=clerk)
+            drafts = draft_members(plan, maker, today)
+            # One transaction per union: an interrupted build leaves whole unions.
+            with transaction.atomic():
+                union = build_union(plan, drafts, bar=bar)
+                lead_groups(union)
+                if with_ledgers:
+                    ledgers.fill(union=union, rng=ledger_rng, today=today, actor=clerk, bulk=True)
+                    areas.fill(union=union, seed=seed, today=today, actor=clerk, bulk=True)
+                # Rows written with COPY send no signal: mark the union once.
+                summaries.mark_changed([union.pk])
     _staff(CITY_USERNAME, fake.name(), city, Role.UPPER_STAFF)
     upper_targets.set_targets()
     if rollup:
-        from gonghui.rollup import services as summaries
-
         keys = len(summaries.rolled_up())
         with progress_bar(2 * keys, "市总工会汇总表", progress, unit="项") as bar:
             for year in (today.year - 1, today.year):

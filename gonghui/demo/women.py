@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Case, Value, When
 
 from gonghui.demo import consents
 from gonghui.demo.builder import insert_rows
@@ -154,8 +155,11 @@ def _checkups(union, rng, year, today, actor) -> None:
         for pk in campaign.checkups.values_list("pk", flat=True):
             if rng.random() < coverage:
                 by_day[starts_on + timedelta(days=rng.randint(0, span))].append(pk)
-        for day, ids in by_day.items():
-            Checkup.objects.filter(pk__in=ids).update(done_on=day)
+        # One update for the whole campaign, each checkup dated its own day.
+        if by_day:
+            Checkup.objects.filter(pk__in=[pk for ids in by_day.values() for pk in ids]).update(
+                done_on=Case(*(When(pk__in=ids, then=Value(day)) for day, ids in by_day.items()))
+            )
 
 
 def _protection(union, rng, today, women, school, actor) -> None:
