@@ -411,3 +411,18 @@ def test_a_statement_already_run_in_a_refresh_is_not_run_again(city):
     assert len(queries) == 0
     assert first_quarter == march
     assert MEMBERS in sources["members.at_end"][unions[0]]
+
+
+def test_a_new_link_of_a_many_to_many_field_marks_the_link_table_its_figures_read(
+    city, django_capture_on_commit_callbacks
+):
+    from gonghui.care.models import Visit
+
+    visit = Visit.objects.filter(union__code__endswith="001").order_by("pk").first()
+    member = Member.objects.filter(union_id=visit.union_id).exclude(care_visits=visit).first()
+    link_table = Visit.members.through._meta.db_table
+    assert link_table in _sources(visit.union_id)["care.members_visited"]
+    with django_capture_on_commit_callbacks(execute=True):
+        visit.members.add(member)
+    assert (visit.union_id, link_table) in set(Change.objects.values_list("union_id", "source"))
+    assert services.stored_unit_values([visit.union_id], YEAR, ["care.members_visited"]) is None
