@@ -213,7 +213,7 @@ def written_marks(sql: str, table: str) -> list[str]:
 
 def _wrote(conn, table: str) -> None:
     if not conn.in_atomic_block:
-        bump([table])
+        bump([table], using=conn.alias)
         return
     # One bump per transaction, after it commits: Django replaces its list of
     # commit hooks after a commit or rollback, so a new list means a new
@@ -221,7 +221,7 @@ def _wrote(conn, table: str) -> None:
     state = getattr(_pending, "state", None)
     if state is None or state[0] is not conn.run_on_commit or not state[1]:
         tables: set[str] = set()
-        transaction.on_commit(functools.partial(bump, tables), using=conn.alias)
+        transaction.on_commit(functools.partial(bump, tables, using=conn.alias), using=conn.alias)
         state = _pending.state = (conn.run_on_commit, tables)
     state[1].add(table)
 
@@ -234,21 +234,32 @@ def _writing() -> bool:
     )
 
 
-def bump(tables) -> None:
-    """Give these tables new marks (after their writes are committed)."""
-    from gonghui.reports.models import TableMark
+def bump(tables, using: str = "default") -> None:
+    """Give these marks new tokens (after their writes are committed).
+
+    One statement, without a transaction of its own: in autocommit it commits
+    by itself, and on SQLite, where an INSERT … RETURNING whose rows are not
+    yet read keeps its statement open, it becomes visible together with that
+    write instead of failing to commit beside it."""
+    from django.db import connections
 
     names = sorted(tables)
     if isinstance(tables, set):
         tables.clear()
     if not names:
         return
-    TableMark.objects.bulk_create(
-        [TableMark(table=t, token=uuid.uuid4().hex) for t in names],
-        update_conflicts=True,
-        unique_fields=["table"],
-        update_fields=["token"],
-    )
+    conn = connections[using]
+    quote = conn.ops.quote_name
+    with conn.cursor() as cursor:
+        for i in range(0, len(names), 400):  # within SQLite's limit on parameters
+            part = names[i : i + 400]
+            rows = ", ".join(["(%s, %s)"] * len(part))
+            cursor.execute(
+                f"INSERT INTO {quote(MARKS_TABLE)} ({quote('table')}, {quote('token')})"
+                f" VALUES {rows} ON CONFLICT ({quote('table')})"
+                f" DO UPDATE SET {quote('token')} = EXCLUDED.{quote('token')}",
+                [v for name in part for v in (name, uuid.uuid4().hex)],
+            )
 
 
 def install(sender=None, connection=None, **kwargs) -> None:
@@ -271,7 +282,7 @@ def migration_finished(using="default", **kwargs) -> None:
 
     names = set(connections[using].introspection.table_names())
     if MARKS_TABLE in names:
-        bump(names - {MARKS_TABLE})
+        bump(names - {MARKS_TABLE}, using=using)
 
 
 # Serving ---------------------------------------------------------------------------------

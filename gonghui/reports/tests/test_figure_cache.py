@@ -213,3 +213,11 @@ def test_hand_written_sql_depends_on_every_column_of_every_table_it_names():
         " SELECT COUNT(*) FROM spans, members_member m WHERE m.id = spans.member_id"
     )
     assert {"members_member.*", "finance_duesbase.*"} <= figure_cache.read_marks(sql)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_outside_any_transaction_renews_its_mark_at_once():
+    before = TableMark.objects.filter(table="orgs_union").values_list("token", flat=True).first()
+    UnionFactory()  # autocommit: an INSERT … RETURNING, then the mark beside it
+    after = TableMark.objects.get(table="orgs_union").token
+    assert after != before
