@@ -7,6 +7,12 @@ table alias (from the model's own metadata, so a new field is picked up) and
 turns a row back into an instance with the backend's converters, as the ORM
 does; fields left out are deferred, as with `.only()`. Anything with a union
 scope applies it with `scope_filter`, exactly as the scoped manager would.
+
+On PostgreSQL these statements run as prepared statements (parsed and planned
+once per connection): planning the voter's three-table read cost the server
+some 400 µs of CPU each time, running the prepared one some 50 µs. Django
+turns psycopg's automatic preparing off (for connection poolers), so only the
+statements written here are prepared, each connection keeping a handful.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -97,13 +103,41 @@ def scope_filter(column: str) -> tuple[str, list] | None:
     return f" AND {column} = %s", [int(unions)]
 
 
+def _cursor():
+    """A cursor of the default connection (Django's wrapper: query log, execute
+    wrappers, database errors as Django's) whose statements are prepared on
+    PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+
+
+_PREPARED = None
+
+
+def _prepared_cursor_class():
+    global _PREPARED
+    if _PREPARED is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PreparedCursor(ServerBindingCursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(query, params, prepare=True, binary=binary)
+
+        _PREPARED = PreparedCursor
+    return _PREPARED
+
+
 def insert(obj) -> None:
     """INSERT one new instance, every concrete column, no signals sent (as
     `bulk_create`); the values are prepared for the database by their fields
     exactly as `save()` prepares them. Database errors arrive as Django's.
     Only for models whose key is made in Python (a UUID), not by a sequence."""
     target, placeholders, values = insert_sql(obj)
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(f"INSERT INTO {target} VALUES ({placeholders})", values)
     added(obj)
 
@@ -129,12 +163,12 @@ def added(obj) -> None:
 
 def execute(sql: str, params: list) -> int:
     """Run one write statement; the number of rows it changed."""
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
 
 def fetch(sql: str, params: list, *, many: bool = False):
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if many else cursor.fetchone()
