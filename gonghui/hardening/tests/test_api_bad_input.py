@@ -62,7 +62,7 @@ def _model_for(name: str, path: str, rows: dict):
     words = [base.replace("_", "")] + [
         w for w in reversed(head.strip("/").split("/")) if w and "{" not in w and w != "api"
     ]
-    return _model_named(words, rows)
+    return _model_named(words, rows, path)
 
 
 def _one_of(rows: dict, model):
