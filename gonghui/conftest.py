@@ -111,3 +111,30 @@ def phone_page(chromium, live_server):
     page.base = live_server.url
     yield page
     context.close()
+
+
+# A module whose tests share an expensive module-scoped fixture (a demo union
+# built once, say) runs on one xdist worker: split over two, each worker built
+# it again. `make test` distributes with --dist loadgroup, so every other test
+# still goes to whichever worker is free. Big modules stay split: there the
+# second build costs less than the work it shares out.
+_GROUP_BELOW = 100
+
+
+def pytest_collection_modifyitems(config, items):
+    by_module: dict = {}
+    for item in items:
+        if getattr(item, "module", None) is not None and hasattr(item, "_fixtureinfo"):
+            by_module.setdefault(item.module, []).append(item)
+    for module, tests in by_module.items():
+        if len(tests) >= _GROUP_BELOW:
+            continue
+        shares = any(
+            defs[-1].scope == "module"
+            for test in tests
+            for defs in test._fixtureinfo.name2fixturedefs.values()
+            if defs
+        )
+        if shares:
+            for test in tests:
+                test.add_marker(pytest.mark.xdist_group(module.__name__))
