@@ -41,9 +41,11 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 VOTERS = 2000
 CLIENTS = 50
-# gunicorn: 2 × cores + 1 workers (docs/deployment.md); BENCH_WORKERS/BENCH_THREADS override.
-WORKERS = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1))
-THREADS = int(os.environ.get("BENCH_THREADS", 2))
+# gunicorn as deploy/gunicorn.conf.py runs it: 4 sync workers per core;
+# BENCH_WORKERS, BENCH_THREADS and BENCH_WORKER_CLASS override.
+WORKERS = int(os.environ.get("BENCH_WORKERS", 4 * (os.cpu_count() or 1)))
+THREADS = int(os.environ.get("BENCH_THREADS", 1))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 SEATS = 3
 CANDIDATES = ["王建国", "李秀英", "张伟", "刘芳", "陈磊"]
 TARGET_P95_MS = 250
@@ -148,7 +150,7 @@ def _child(out: Path, voters: int, clients: int) -> None:
         "database": "PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
         "voters": voters,
         "clients": clients,
-        "server": f"gunicorn {WORKERS} workers × {THREADS} threads",
+        "server": f"gunicorn {WORKERS} {WORKER_CLASS} workers × {THREADS} threads",
         "requests": len(casting["latencies"]),
         "seconds": round(casting["seconds"], 2),
         "throughput_per_s": round(len(casting["latencies"]) / casting["seconds"], 1),
@@ -362,7 +364,7 @@ def _serve(port: int) -> subprocess.Popen:
             "--threads",
             str(THREADS),
             "--worker-class",
-            "gthread",
+            WORKER_CLASS,
             "--backlog",
             "2048",
             "--keep-alive",

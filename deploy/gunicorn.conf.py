@@ -7,11 +7,15 @@ import os
 
 # Behind nginx on the same machine; nginx is the only client.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
-# 2 x cores + 1 workers of 2 threads (the ballot benchmark measured 207 casts a
-# second this way against 160 with 4 x 4 on 2 cores).
-workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
-worker_class = "gthread"
+# Synchronous workers behind nginx (which buffers slow clients), each taking a
+# request only when free, so none queues behind a busy neighbour; four per core,
+# since each spends part of a request waiting for PostgreSQL. On 2 cores the
+# ballot benchmark (bench/elections.py, PostgreSQL) measured p95 217 ms with
+# 8 sync workers, 340 ms with 5, and 314-484 ms with 5 gthread workers of 2-4
+# threads, whose kept-alive connections stay with one worker however busy.
+workers = int(os.environ.get("GUNICORN_WORKERS", 4 * multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))  # used by gthread only
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 # A worker that answers nothing for this long is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
 # On SIGTERM (shutdown, upgrade) a worker finishes its requests within this
