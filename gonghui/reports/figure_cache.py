@@ -54,6 +54,22 @@ MARK_LENGTH = 100  # TableMark.table; a longer name shares a mark, which is only
 MAX_ENTRIES = 4096
 
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# A statement that writes inside WITH (… RETURNING …): every table it writes,
+# marked whole.
+_WITH_WRITES = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# The secret ballot's tables carry no marks: a vote is written by one
+# hand-written statement on the busiest path, and no figure needs to know when
+# (DESIGN.md; the summary tables skip them too). A figure that reads one of
+# them is therefore never kept: it is computed live every time.
+UNMARKED = frozenset(
+    {
+        "democracy_ballot",
+        "democracy_rollentry",
+        "democracy_votingcode",
+        "democracy_evaluationroll",
+        "democracy_evaluationsheet",
+    }
+)
 
 # The marks read at the start of the current view (None: not serving).
 _SNAPSHOT: ContextVar[dict[str, str] | None] = ContextVar("gonghui_marks", default=None)
@@ -91,10 +107,17 @@ def watch(execute, sql, params, many, context):
         read = read_marks(sql)
         for names in captures:
             names.update(read)
+    if getattr(_migrating, "on", False):
+        return result
     written = _WRITE.match(sql)
-    if written and written.group(1) != MARKS_TABLE and not getattr(_migrating, "on", False):
-        for name in written_marks(sql, written.group(1)):
-            _wrote(context["connection"], name)
+    if written:
+        table = written.group(1)
+        if table != MARKS_TABLE and table not in UNMARKED:
+            for name in written_marks(sql, table):
+                _wrote(context["connection"], name)
+    elif sql.lstrip()[:4].upper() == "WITH":
+        for table in set(_WITH_WRITES.findall(sql)) - UNMARKED - {MARKS_TABLE}:
+            _wrote(context["connection"], table)
     return result
 
 
@@ -336,7 +359,7 @@ def figure(key: tuple, compute: Callable[[], object]):
     finally:
         _CAPTURES.reset(token)
     _note(tables)
-    if not _writing():
+    if not _writing() and not any(t.split(".", 1)[0] in UNMARKED for t in tables):
         entry = Entry(value, tuple((t, snapshot.get(t)) for t in sorted(tables)))
         _keep(key, entry)
         _shared_set(key, entry)

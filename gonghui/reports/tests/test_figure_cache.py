@@ -221,3 +221,46 @@ def test_a_write_outside_any_transaction_renews_its_mark_at_once():
     UnionFactory()  # autocommit: an INSERT … RETURNING, then the mark beside it
     after = TableMark.objects.get(table="orgs_union").token
     assert after != before
+
+
+def test_a_write_inside_with_marks_every_table_it_writes(union, committed):
+    before = TableMark.objects.get(table=MEMBERS).token
+    with committed(), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH moved AS (UPDATE {MEMBERS} SET name = name WHERE union_id = %s RETURNING id)"
+            " SELECT COUNT(*) FROM moved"
+            if connection.vendor == "postgresql"
+            else f"WITH moved AS (SELECT 1) UPDATE {MEMBERS} SET name = name WHERE union_id = %s",
+            [union.pk],
+        )
+    assert TableMark.objects.get(table=MEMBERS).token != before
+
+
+def test_a_figure_reading_a_secret_ballot_table_is_never_kept(union):
+    def ballots():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM democracy_ballot")
+            return cursor.fetchone()[0]
+
+    with figure_cache.serving():
+        figure_cache.figure(("ballots",), ballots)
+        assert _queries_for(lambda: figure_cache.figure(("ballots",), ballots)) == 1
+
+
+def test_a_vote_renews_no_mark(committed):
+    from gonghui.democracy.services import elections as services
+    from gonghui.democracy.tests.elections_factories import choose, election, electors
+
+    e = election(voters=2)
+
+    def secret_marks():
+        return {
+            m.table: m.token
+            for m in TableMark.objects.all()
+            if m.table.split(".", 1)[0] in figure_cache.UNMARKED
+        }
+
+    before = secret_marks()
+    with committed():
+        services.cast_ballot(election=e, member=electors(e)[0], choices=choose())
+    assert secret_marks() == before
