@@ -3,6 +3,8 @@
 import re
 from datetime import date
 
+from django.utils import timezone
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
@@ -31,7 +33,7 @@ def parse(raw: str) -> tuple[str, date, str]:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as e:
         raise IdNumberError("身份证号中的出生日期无效") from e
-    if birth.year < 1900 or birth > date.today():
+    if birth.year < 1900 or birth > timezone.localdate():
         raise IdNumberError("身份证号中的出生日期超出合理范围")
     if check_digit(number[:17]) != number[17]:
         raise IdNumberError("身份证号校验位错误")

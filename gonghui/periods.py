@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 
 @dataclass(frozen=True)
 class Period:
@@ -23,7 +25,7 @@ class Period:
 
     @classmethod
     def year_to_date(cls, today: date | None = None) -> "Period":
-        today = today or date.today()
+        today = today or timezone.localdate()
         return cls(date(today.year, 1, 1), today)
 
     def a_year_earlier(self) -> "Period":

@@ -3,11 +3,10 @@ care.view; every write needs care.change and goes through care.services via
 the forms in views.py. Records are never edited in place: each change is a
 step (review, close, approve, hand over) with its own page."""
 
-from datetime import date
-
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from unfold.admin import ModelAdmin
 from unfold.decorators import action
@@ -176,7 +175,7 @@ class HardshipCaseAdmin(AttachmentsMixin, CareAccess, ModelAdmin):
 
     @admin.display(description="本年度帮扶合计")
     def year_assistance(self, obj):
-        year = date.today().year
+        year = timezone.localdate().year
         rows = queries.assistance_by_year(member=obj.member)
         this_year = queries.assistance_total(member=obj.member, year=year)
         earlier = "；".join(f"{y}年{t}元（{n}笔）" for y, t, n in rows if y != year)

@@ -5,6 +5,7 @@ import uuid
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 from unfold.widgets import (
     UnfoldAdminCheckboxSelectMultipleWidget,
     UnfoldAdminDecimalFieldWidget,
@@ -337,7 +338,9 @@ class GiftForm(CareForm):
 class MutualAidForm(CareForm):
     member = _member("会员")
     year = forms.IntegerField(
-        label="年度", initial=lambda: date.today().year, widget=UnfoldAdminIntegerFieldWidget
+        label="年度",
+        initial=lambda: timezone.localdate().year,
+        widget=UnfoldAdminIntegerFieldWidget,
     )
     premium = _money("互助金（元）")
     enrolled_on = _date("参保日期")

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from django import forms
+from django.utils import timezone
 
 from gonghui.collection.models import KIND_CHOICES
 from gonghui.reports.forms import INPUT, add_service_errors  # noqa: F401 re-exported for views
@@ -46,7 +47,7 @@ class RequestForm(forms.Form):
         # Ids are checked by the service (against the issuer's subtree), with its message.
         self.fields["districts"].valid_value = lambda value: True
         self.fields["units"].valid_value = lambda value: True
-        today = date.today()
+        today = timezone.localdate()
         self.fields["start"].initial = date(today.year, 1, 1)
         self.fields["end"].initial = date(today.year, 12, 31)
         self.fields["deadline"].initial = date(today.year, 12, 31) + timedelta(days=15)

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
+from django.utils import timezone
 
 from gonghui.collection.models import CollectionRequest, Reminder, ReturnState, Submission
 from gonghui.orgs.models import UPPER_KINDS, Union
@@ -117,7 +118,7 @@ def status(submission: Submission, today: date | None = None) -> str:
     """已报送 / 逾期报送 (逾期) / 逾期未报 (past the deadline) / 待报送 (not yet due)."""
     if submission.state == ReturnState.SUBMITTED:
         return LATE if submission.late else SUBMITTED
-    today = today or date.today()
+    today = today or timezone.localdate()
     return MISSING if today > submission.request.deadline else WAITING
 
 

@@ -4,13 +4,13 @@ consolidated report. Objects are found through the scoped managers among the
 unions the user reads (another union's are 404); each write calls one service.
 """
 
-from datetime import date
 from functools import wraps
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -335,5 +335,5 @@ def consolidated_figure(request, pk, ref):
         drafted=queries.value_text(figure.value, figure.unit),
         now=None if now is None else queries.value_text(now, figure.unit),
         rows=rows,
-        today=date.today(),
+        today=timezone.localdate(),
     )

@@ -3,7 +3,6 @@ sign-in by list or QR, live quorum, agenda, votes, close, publish), the
 composition check, the proposal board and the committee's decision. Each view
 finds its object among the unions the user may see and calls one service."""
 
-from datetime import date
 from functools import wraps
 
 import segno
@@ -362,6 +361,6 @@ def decide(request, pk):
             proposal=proposal,
             form=form,
             co_signers=[c.representative for c in proposal.co_signatures.all()],
-            today=date.today(),
+            today=timezone.localdate(),
         ),
     )

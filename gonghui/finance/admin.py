@@ -2,13 +2,12 @@
 where the user holds finance.view; every write goes through finance.services.
 Payments and income are never edited or deleted in place: they are vouchers."""
 
-from datetime import date
-
 from django.contrib import admin
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
@@ -235,7 +234,10 @@ class MonthYearFilter(admin.SimpleListFilter):
     field = "month"
 
     def lookups(self, request, model_admin):
-        return [(str(y), f"{y}年") for y in range(date.today().year, date.today().year - 5, -1)]
+        return [
+            (str(y), f"{y}年")
+            for y in range(timezone.localdate().year, timezone.localdate().year - 5, -1)
+        ]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():

@@ -2,10 +2,10 @@
 rules live in finance.services, whose messages are put back on the fields."""
 
 import uuid
-from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
     UnfoldAdminIntegerFieldWidget,
@@ -90,7 +90,7 @@ class EntryForm(UnionChoiceMixin, ServiceForm):
             .select_related("fiscal_year")
             .order_by("-fiscal_year__year", "category", "name")
         )
-        self.fields["on"].initial = date.today()
+        self.fields["on"].initial = timezone.localdate()
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
@@ -124,7 +124,7 @@ class FiscalYearForm(UnionChoiceMixin, ServiceForm):
     def __init__(self, *args, unions, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_unions(unions)
-        self.fields["year"].initial = date.today().year
+        self.fields["year"].initial = timezone.localdate().year
 
 
 class LineForm(ServiceForm):
@@ -204,7 +204,7 @@ class DuesPaymentForm(MemberFormMixin, ServiceForm):
     def __init__(self, *args, unions, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_members(unions)
-        self.fields["paid_on"].initial = date.today()
+        self.fields["paid_on"].initial = timezone.localdate()
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
@@ -262,7 +262,7 @@ class DeductionUploadForm(UnionChoiceMixin, ServiceForm):
     def __init__(self, *args, unions, **kwargs):
         super().__init__(*args, **kwargs)
         self._limit_unions(unions)
-        self.fields["paid_on"].initial = date.today()
+        self.fields["paid_on"].initial = timezone.localdate()
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
@@ -294,7 +294,7 @@ class AllocationReceiptForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["on"].initial = date.today()
+        self.fields["on"].initial = timezone.localdate()
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
@@ -308,7 +308,7 @@ class UpwardTransferForm(ServiceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["on"].initial = date.today()
+        self.fields["on"].initial = timezone.localdate()
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
@@ -333,4 +333,4 @@ class AuditReportForm(UnionChoiceMixin, ServiceForm):
         super().__init__(*args, **kwargs)
         self._limit_unions(unions)
         self.fields["filed_by"].queryset = auditors
-        self.fields["filed_on"].initial = date.today()
+        self.fields["filed_on"].initial = timezone.localdate()

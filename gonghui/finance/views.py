@@ -6,7 +6,6 @@ unions where the user holds the finance permission, and calls one service.
 
 import tempfile
 from dataclasses import asdict
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from gonghui.finance import deductions, dues, queries, services, statements
 from gonghui.finance.forms import (
@@ -254,7 +254,7 @@ def _execution(request):
     years = list(
         FiscalYear.objects.filter(union=union).order_by("-year").values_list("year", flat=True)
     )
-    year = _int_param(request, "year", years[0] if years else date.today().year)
+    year = _int_param(request, "year", years[0] if years else timezone.localdate().year)
     sections = []
     for kind, title in ((Kind.EXPENDITURE, "支出预算执行"), (Kind.INCOME, "收入预算完成")):
         rows = queries.budget_execution(unions=[union.pk], year=year, kind=kind)
@@ -279,7 +279,7 @@ def _execution(request):
 
 
 def _statement_period(request) -> tuple[Period, int, int | None]:
-    year = _int_param(request, "year", date.today().year)
+    year = _int_param(request, "year", timezone.localdate().year)
     month = _int_param(request, "month", None)
     if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
         raise Http404("没有这个期间")
@@ -489,7 +489,7 @@ def _arrears_list(request):
     group = next((g for g in groups if g.pk == group_id), None)
     if group_id is not None and group is None:
         raise Http404("没有找到该小组")
-    on = date.today()
+    on = timezone.localdate()
     rows = queries.arrears(unions=[union.pk], on=on, group=group)
     names = {g.pk: g.name for g in groups}
     by_group: dict[str, list] = {}

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -92,7 +93,7 @@ class RosterChangeList(ChangeList):
         }
         with_checkbox = "action_checkbox" in self.list_display
         preserved = f"?{self.preserved_filters}" if self.preserved_filters else ""
-        today = date.today()
+        today = timezone.localdate()
         return [self._row(m, labels, with_checkbox, preserved, today) for m in self.result_list]
 
     def _row(self, member, labels, with_checkbox, preserved, today):
@@ -219,7 +220,7 @@ class AgeBandFilter(admin.SimpleListFilter):
         band = self.BANDS.get(self.value())
         if band is None:
             return queryset
-        today = date.today()
+        today = timezone.localdate()
         low, high = band
         # Age >= low  <=> born on or before today minus `low` years.
         queryset = queryset.filter(birth_date__lte=_years_before(today, low))
@@ -240,7 +241,7 @@ class JoinYearFilter(admin.SimpleListFilter):
             .values_list("joined_on", flat=True)
             .first()
         )
-        this_year = date.today().year
+        this_year = timezone.localdate().year
         start = first.year if first else this_year
         return [(str(y), f"{y}年") for y in range(this_year, start - 1, -1)]
 
@@ -353,7 +354,7 @@ class MemberAdmin(AttachmentsMixin, UnionScopedAdmin):
 
     @admin.display(description="年龄", ordering="-birth_date")
     def age(self, obj):
-        return obj.age_on(date.today())
+        return obj.age_on(timezone.localdate())
 
     @admin.display(description="手机号")
     def phone_masked_column(self, obj):

@@ -452,7 +452,9 @@ def _check_rows(union, sheet, outcome, *, update, progress) -> list[tuple[int, d
         )
 
     lookups = _load_lookups(union)
-    checker = _RowChecker(columns=columns, lookups=lookups, epoch=sheet.epoch, today=date.today())
+    checker = _RowChecker(
+        columns=columns, lookups=lookups, epoch=sheet.epoch, today=timezone.localdate()
+    )
     estimated = max(sheet.max_row - header_row, 0)
     example_digest = encryption.digest(excel.EXAMPLE_ID_NUMBER)
     seen: dict[str, int] = {}

@@ -100,7 +100,7 @@ def clean_member_fields(*, union: Union, data: dict, instance: Member | None = N
     joined = data.get("joined_on")
     if not joined:
         errors["joined_on"] = "入会日期不能为空"
-    elif joined > date.today():
+    elif joined > timezone.localdate():
         errors["joined_on"] = "入会日期不能晚于今天"
     elif "birth_date" in out and out.get("birth_date") and joined < out["birth_date"]:
         errors["joined_on"] = "入会日期不能早于出生日期"
@@ -212,7 +212,7 @@ def change_status(*, member: Member, to: str, on: date, reason: str, actor=None)
         errors["reason"] = "变动原因不能超过200个字"
     if on is None:
         errors["on"] = "请填写变动日期"
-    elif on > date.today():
+    elif on > timezone.localdate():
         errors["on"] = "变动日期不能晚于今天"
     elif on < member.joined_on:
         errors["on"] = "变动日期不能早于入会日期"
@@ -348,7 +348,7 @@ def approve_application(
         phone=application.phone,
         department=application.department,
         group=group,
-        joined_on=date.today(),
+        joined_on=timezone.localdate(),
     )
     create_portal_account(member=member, password=password)
     application.member = member

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 
 from gonghui.reports.models import Comparison, ReportKind
 
@@ -22,7 +23,7 @@ class PlanForm(forms.Form):
     def __init__(self, *args, unions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions
-        self.fields["year"].initial = date.today().year
+        self.fields["year"].initial = timezone.localdate().year
         _style(self)
 
 
@@ -64,7 +65,7 @@ class DraftForm(forms.Form):
     def __init__(self, *args, unions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions
-        today = date.today()
+        today = timezone.localdate()
         self.fields["start"].initial = date(today.year, 1, 1)
         self.fields["end"].initial = today
         _style(self)

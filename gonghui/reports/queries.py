@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from gonghui.orgs.roles import Perm, Role
 from gonghui.periods import Period
 from gonghui.reports import figure_cache, registry
@@ -32,7 +34,7 @@ def plan_for(*, union, year: int) -> Plan | None:
 
 def plan_period(plan: Plan, today: date | None = None) -> Period:
     """The plan's year up to today (the whole year once it is over)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     end = min(date(plan.year, 12, 31), max(today, date(plan.year, 1, 1)))
     return Period(date(plan.year, 1, 1), end)
 

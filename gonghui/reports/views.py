@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from gonghui.encryption import EncryptedTextField
 from gonghui.orgs.models import Union
@@ -167,7 +168,7 @@ def presets(today: date) -> list[tuple[str, Period]]:
 
 def _period_and_error(request) -> tuple[Period, str]:
     """The period asked for (start/end), or this year so far with a message why."""
-    today = date.today()
+    today = timezone.localdate()
     default = Period.year_to_date(today)
     start, end = request.GET.get("start"), request.GET.get("end")
     if not start and not end:
@@ -226,7 +227,7 @@ def _dashboard(request):
         "period_error": period_error,
         "presets": [
             {"label": label, "start": p.start, "end": p.end, "current": p == period}
-            for label, p in presets(date.today())
+            for label, p in presets(timezone.localdate())
         ],
         "areas": areas,
         "figures": figures,

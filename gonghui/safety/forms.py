@@ -4,6 +4,7 @@ safety.services decides, and its messages go back on the fields."""
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 from unfold.widgets import (
     UnfoldAdminIntegerFieldWidget,
     UnfoldAdminSelectMultipleWidget,
@@ -277,13 +278,15 @@ class ViolationForm(SafetyForm):
 class DrawForm(SafetyForm):
     union = _union()
     year = forms.IntegerField(
-        label="年度", initial=lambda: date.today().year, widget=UnfoldAdminIntegerFieldWidget
+        label="年度",
+        initial=lambda: timezone.localdate().year,
+        widget=UnfoldAdminIntegerFieldWidget,
     )
     quarter = forms.TypedChoiceField(
         label="季度",
         choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")],
         coerce=int,
-        initial=lambda: (date.today().month - 1) // 3 + 1,
+        initial=lambda: (timezone.localdate().month - 1) // 3 + 1,
         widget=UnfoldAdminSelectWidget,
     )
     prize = _text("奖品")

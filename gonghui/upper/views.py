@@ -7,7 +7,6 @@ Every figure comes from gonghui.upper.figures; records open read-only in the
 reports app's drill-down (reports:metric_records) and the unit's dashboard.
 """
 
-from datetime import date
 from decimal import Decimal
 from functools import wraps
 from urllib.parse import urlencode
@@ -18,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.orgs.models import Union
@@ -72,7 +72,7 @@ def _base_context(request, union: Union, period: Period, period_error: str, titl
         "period_error": period_error,
         "presets": [
             {"label": label, "start": p.start, "end": p.end, "current": p == period}
-            for label, p in dashboard.presets(date.today())
+            for label, p in dashboard.presets(timezone.localdate())
         ],
         "unions": Union.objects.filter(pk__in=ids).order_by("path"),
         "trail": Union.objects.filter(code__in=codes, pk__in=ids).order_by("path"),

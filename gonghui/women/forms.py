@@ -4,6 +4,7 @@ decides, and its messages are put back on the fields."""
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
     UnfoldAdminIntegerFieldWidget,
@@ -99,7 +100,9 @@ class CloseForm(ServiceForm):
 
 class CampaignForm(UnionForm):
     year = forms.IntegerField(
-        label="年度", initial=lambda: date.today().year, widget=UnfoldAdminIntegerFieldWidget
+        label="年度",
+        initial=lambda: timezone.localdate().year,
+        widget=UnfoldAdminIntegerFieldWidget,
     )
     kind = _choice("检查类别", CheckupKind.choices)
     title = _text("名称")
@@ -121,7 +124,9 @@ class CheckupsForm(ServiceForm):
 
 class PlanForm(UnionForm):
     year = forms.IntegerField(
-        label="年度", initial=lambda: date.today().year, widget=UnfoldAdminIntegerFieldWidget
+        label="年度",
+        initial=lambda: timezone.localdate().year,
+        widget=UnfoldAdminIntegerFieldWidget,
     )
     name = _text("保险名称", help_text="如：女职工特殊疾病互助保障、女职工安康保险")
     insurer = _text("承保机构", required=False)

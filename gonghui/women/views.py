@@ -3,7 +3,6 @@ shell. Four-period screens need women.reveal (the women's committee; not the
 chair): the full record is shown once per reason given, and logged."""
 
 import uuid
-from datetime import date
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -224,7 +223,7 @@ def committee(request):
         "title": "女职工委员会",
         "rows": rows,
         "form": form,
-        "today": date.today(),
+        "today": timezone.localdate(),
     }
     return render(request, "women/committee.html", context)
 

@@ -233,7 +233,7 @@ def test_a_transfer_dated_in_the_future_or_before_joining_is_refused(tree):
     *_, a, b = tree
     member = MemberFactory(union=a, joined_on=date(2020, 3, 1))
     with pytest.raises(ValidationError, match="转移日期不能晚于今天"):
-        _start(member, b, on=TODAY + timedelta(days=1))
+        _start(member, b, on=timezone.localdate() + timedelta(days=1))
     with pytest.raises(ValidationError, match="转移日期须晚于会员在原工会的入会日期（2020-03-01）"):
         _start(member, b, on=date(2020, 3, 1))
 

@@ -151,7 +151,7 @@ def test_a_move_without_a_reason_or_with_a_future_date_is_refused(tree):
             union=tree["x"],
             new_parent=tree["west"],
             by=tree["city"],
-            on=TODAY + timedelta(days=1),
+            on=timezone.localdate() + timedelta(days=1),
             reason=" ",
         )
     assert set(e.value.message_dict) == {"on", "reason"}

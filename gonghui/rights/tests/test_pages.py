@@ -5,6 +5,7 @@ a user who may only look cannot write; another union's records are 404."""
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs import access
@@ -25,7 +26,9 @@ from gonghui.rights.tests.factories import contract, dispute, signed, voted
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+
+def today():
+    return timezone.localdate()
 
 
 def errors_of(response) -> dict:
@@ -127,7 +130,7 @@ def test_a_contract_for_another_union_cannot_be_posted(client, union, chair):
 # Rounds, drafts, vote, signing, filing, checks ----------------------------------------------
 
 ROUND = {
-    "held_on": (TODAY - timedelta(days=20)).isoformat(),
+    "held_on": (today() - timedelta(days=20)).isoformat(),
     "union_side": "王建国（工会主席）\n职工代表4人",
     "employer_side": "李志强（副总经理）\n人力资源部2人",
     "issues": "年度工资增长幅度；夜班津贴",
@@ -152,7 +155,7 @@ def test_a_round_in_the_future_is_refused_on_its_date(client, union, chair):
     found = contract(union)
     response = client.post(
         f"/admin/rights/contracts/{found.pk}/rounds/new/",
-        {**ROUND, "held_on": (TODAY + timedelta(days=3)).isoformat()},
+        {**ROUND, "held_on": (today() + timedelta(days=3)).isoformat()},
     )
     assert errors_of(response) == {"held_on": ["协商日期不能晚于今天"]}
     assert not NegotiationRound.objects.exists()
@@ -169,7 +172,7 @@ def test_a_round_without_the_employers_side_is_refused_by_name(client, union, ch
 
 def test_a_draft_version_is_added_and_the_next_starts_from_its_text(client, union, chair):
     found = contract(union)
-    day = (TODAY - timedelta(days=10)).isoformat()
+    day = (today() - timedelta(days=10)).isoformat()
     client.post(
         f"/admin/rights/contracts/{found.pk}/drafts/new/", {"prepared_on": day, "text": "第一条"}
     )
@@ -183,7 +186,7 @@ def test_a_draft_without_text_is_refused(client, union, chair):
     found = contract(union)
     response = client.post(
         f"/admin/rights/contracts/{found.pk}/drafts/new/",
-        {"prepared_on": TODAY.isoformat(), "text": ""},
+        {"prepared_on": today().isoformat(), "text": ""},
     )
     assert errors_of(response) == {"text": ["请填写草案文本"]}
     assert not Draft.objects.exists()
@@ -191,7 +194,7 @@ def test_a_draft_without_text_is_refused(client, union, chair):
 
 def _drafted(union):
     found = contract(union)
-    services.add_draft(contract=found, prepared_on=TODAY - timedelta(days=5), text="第一条")
+    services.add_draft(contract=found, prepared_on=today() - timedelta(days=5), text="第一条")
     return found
 
 
@@ -199,7 +202,7 @@ def test_the_congress_vote_is_recorded_from_typed_counts(client, union, chair):
     found = _drafted(union)
     response = client.post(
         f"/admin/rights/contracts/{found.pk}/vote/",
-        {"on": TODAY.isoformat(), "votes_for": "98", "votes_against": "3", "votes_abstain": "1"},
+        {"on": today().isoformat(), "votes_for": "98", "votes_against": "3", "votes_abstain": "1"},
     )
     assert response.status_code == 302
     found.refresh_from_db()
@@ -210,7 +213,7 @@ def test_a_vote_without_counts_names_the_missing_count(client, union, chair):
     found = _drafted(union)
     response = client.post(
         f"/admin/rights/contracts/{found.pk}/vote/",
-        {"on": TODAY.isoformat(), "votes_for": "98", "votes_against": "", "votes_abstain": "1"},
+        {"on": today().isoformat(), "votes_for": "98", "votes_against": "", "votes_abstain": "1"},
     )
     assert errors_of(response) == {"votes_against": ["请填写反对票"]}
     found.refresh_from_db()
@@ -221,14 +224,14 @@ def test_a_negative_count_is_refused_by_name(client, union, chair):
     found = _drafted(union)
     response = client.post(
         f"/admin/rights/contracts/{found.pk}/vote/",
-        {"on": TODAY.isoformat(), "votes_for": "-4", "votes_against": "0", "votes_abstain": "0"},
+        {"on": today().isoformat(), "votes_for": "-4", "votes_against": "0", "votes_abstain": "0"},
     )
     assert errors_of(response) == {"votes_for": ["赞成票不能为负数"]}
 
 
 def test_signing_before_a_passing_vote_is_refused(client, union, chair):
     found = _drafted(union)
-    response = client.post(f"/admin/rights/contracts/{found.pk}/sign/", {"on": TODAY})
+    response = client.post(f"/admin/rights/contracts/{found.pk}/sign/", {"on": today()})
     assert response.status_code == 200
     assert "合同草案须经职代会表决通过后才能签署" in response.content.decode()
     found.refresh_from_db()
@@ -331,15 +334,17 @@ def test_the_contract_page_shows_rounds_drafts_vote_and_signing(client, union, c
 
 
 def test_the_contract_page_warns_ninety_days_before_expiry(client, union, chair):
-    found = signed(union, starts_on=TODAY - timedelta(days=400), ends_on=TODAY + timedelta(days=30))
+    found = signed(
+        union, starts_on=today() - timedelta(days=400), ends_on=today() + timedelta(days=30)
+    )
     page = client.get(f"/admin/rights/contract/{found.pk}/change/").content.decode()
     assert "30天后到期" in page
     assert "请启动续签协商" in page
 
 
 def test_the_expiring_list_shows_only_contracts_due_within_ninety_days(client, union, chair):
-    signed(union, title="即将到期合同", starts_on=date(2025, 1, 1), ends_on=TODAY + timedelta(60))
-    signed(union, title="远期合同", starts_on=date(2025, 1, 1), ends_on=TODAY + timedelta(200))
+    signed(union, title="即将到期合同", starts_on=date(2025, 1, 1), ends_on=today() + timedelta(60))
+    signed(union, title="远期合同", starts_on=date(2025, 1, 1), ends_on=today() + timedelta(200))
     page = client.get("/admin/rights/contracts/expiring/").content.decode()
     assert "即将到期合同" in page
     assert "远期合同" not in page
@@ -347,9 +352,9 @@ def test_the_expiring_list_shows_only_contracts_due_within_ninety_days(client, u
 
 
 def test_the_expiring_list_says_when_the_renewal_is_under_way(client, union, chair):
-    signed(union, starts_on=date(2025, 1, 1), ends_on=TODAY + timedelta(60))
+    signed(union, starts_on=date(2025, 1, 1), ends_on=today() + timedelta(60))
     contract(
-        union, title="续签合同", starts_on=TODAY + timedelta(61), ends_on=TODAY + timedelta(400)
+        union, title="续签合同", starts_on=today() + timedelta(61), ends_on=today() + timedelta(400)
     )
     page = client.get("/admin/rights/contracts/expiring/").content.decode()
     assert "已登记新合同" in page
@@ -363,7 +368,7 @@ CASE = {
     "claims": ["wages", "hours"],
     "claim_detail": "拖欠加班工资3个月",
     "amount_claimed": "4800",
-    "received_on": (TODAY - timedelta(days=3)).isoformat(),
+    "received_on": (today() - timedelta(days=3)).isoformat(),
     "mediators": "陈红",
 }
 
@@ -411,19 +416,19 @@ def test_an_unknown_employee_number_is_refused_by_name(client, union, chair):
 
 
 def test_a_session_is_recorded_on_an_open_case(client, union, chair):
-    case = dispute(union, received_on=TODAY - timedelta(days=3))
+    case = dispute(union, received_on=today() - timedelta(days=3))
     client.post(
         f"/admin/rights/disputes/{case.pk}/sessions/new/",
-        {"held_on": TODAY.isoformat(), "attendees": "张伟、公司人事", "notes": "双方陈述"},
+        {"held_on": today().isoformat(), "attendees": "张伟、公司人事", "notes": "双方陈述"},
     )
     assert MediationSession.objects.get().notes == "双方陈述"
 
 
 def test_a_session_before_intake_is_refused(client, union, chair):
-    case = dispute(union, received_on=TODAY - timedelta(days=3))
+    case = dispute(union, received_on=today() - timedelta(days=3))
     response = client.post(
         f"/admin/rights/disputes/{case.pk}/sessions/new/",
-        {"held_on": (TODAY - timedelta(days=5)).isoformat(), "notes": "双方陈述"},
+        {"held_on": (today() - timedelta(days=5)).isoformat(), "notes": "双方陈述"},
     )
     assert errors_of(response)["held_on"][0].startswith("调解日期不能早于受理日期")
     assert not MediationSession.objects.exists()
@@ -432,12 +437,12 @@ def test_a_session_before_intake_is_refused(client, union, chair):
 def test_a_settlement_without_the_respondents_confirmation_is_refused_in_chinese(
     client, union, chair
 ):
-    case = dispute(union, received_on=TODAY - timedelta(days=3))
+    case = dispute(union, received_on=today() - timedelta(days=3))
     response = client.post(
         f"/admin/rights/disputes/{case.pk}/close/",
         {
             "outcome": "settled",
-            "on": TODAY.isoformat(),
+            "on": today().isoformat(),
             "agreement": "公司于月底前支付加班工资4000元",
             "applicant_confirmed": "on",
         },
@@ -450,12 +455,12 @@ def test_a_settlement_without_the_respondents_confirmation_is_refused_in_chinese
 
 
 def test_a_settlement_confirmed_by_both_closes_the_case_with_its_days(client, union, chair):
-    case = dispute(union, received_on=TODAY - timedelta(days=3))
+    case = dispute(union, received_on=today() - timedelta(days=3))
     client.post(
         f"/admin/rights/disputes/{case.pk}/close/",
         {
             "outcome": "settled",
-            "on": TODAY.isoformat(),
+            "on": today().isoformat(),
             "agreement": "公司于月底前支付加班工资4000元",
             "applicant_confirmed": "on",
             "respondent_confirmed": "on",
@@ -466,9 +471,9 @@ def test_a_settlement_confirmed_by_both_closes_the_case_with_its_days(client, un
 
 
 def test_a_failed_mediation_records_the_arbitration_advice(client, union, chair):
-    case = dispute(union, received_on=TODAY - timedelta(days=20))
+    case = dispute(union, received_on=today() - timedelta(days=20))
     client.post(
-        f"/admin/rights/disputes/{case.pk}/close/", {"outcome": "failed", "on": TODAY.isoformat()}
+        f"/admin/rights/disputes/{case.pk}/close/", {"outcome": "failed", "on": today().isoformat()}
     )
     case.refresh_from_db()
     assert case.arbitration_advised
@@ -478,16 +483,16 @@ def test_a_failed_mediation_records_the_arbitration_advice(client, union, chair)
 
 
 def test_closing_without_an_outcome_names_the_outcome(client, union, chair):
-    case = dispute(union, received_on=TODAY - timedelta(days=3))
+    case = dispute(union, received_on=today() - timedelta(days=3))
     response = client.post(
-        f"/admin/rights/disputes/{case.pk}/close/", {"outcome": "", "on": TODAY.isoformat()}
+        f"/admin/rights/disputes/{case.pk}/close/", {"outcome": "", "on": today().isoformat()}
     )
     assert errors_of(response) == {"outcome": ["请选择结案结果"]}
 
 
 def test_the_case_list_flags_open_cases_past_fifteen_days(client, union, chair):
-    dispute(union, applicant="超期申请人", received_on=TODAY - timedelta(days=20))
-    dispute(union, applicant="新申请人", received_on=TODAY - timedelta(days=2))
+    dispute(union, applicant="超期申请人", received_on=today() - timedelta(days=20))
+    dispute(union, applicant="新申请人", received_on=today() - timedelta(days=2))
     page = client.get("/admin/rights/disputecase/?limit=open_over").content.decode()
     assert "超期申请人" in page
     assert "在办，已超过15日调解期限" in page
@@ -503,7 +508,7 @@ def test_a_consultation_answered_on_the_spot_is_recorded(client, union, chair):
         {
             "union": union.pk,
             "asker": "李娜",
-            "asked_on": TODAY.isoformat(),
+            "asked_on": today().isoformat(),
             "topic": "hours",
             "question": "周末加班怎样计算加班费？",
             "outcome": "answered",
@@ -519,7 +524,7 @@ def test_a_referral_without_the_agency_is_refused(client, union, chair):
         {
             "union": union.pk,
             "asker": "李娜",
-            "asked_on": TODAY.isoformat(),
+            "asked_on": today().isoformat(),
             "topic": "injury",
             "question": "工伤认定怎么申请？",
             "outcome": "referred",
@@ -531,7 +536,7 @@ def test_a_referral_without_the_agency_is_refused(client, union, chair):
 
 def test_a_pending_consultation_is_referred_later(client, union, chair):
     asked = services.record_consultation(
-        union=union, asker="李娜", asked_on=TODAY, topic="injury", question="工伤认定怎么申请？"
+        union=union, asker="李娜", asked_on=today(), topic="injury", question="工伤认定怎么申请？"
     )
     response = client.post(
         f"/admin/rights/consultations/{asked.pk}/answer/",
@@ -544,7 +549,7 @@ def test_a_pending_consultation_is_referred_later(client, union, chair):
 
 def test_an_answer_without_its_text_is_refused(client, union, chair):
     asked = services.record_consultation(
-        union=union, asker="李娜", asked_on=TODAY, topic="wages", question="年终奖可以不发吗？"
+        union=union, asker="李娜", asked_on=today(), topic="wages", question="年终奖可以不发吗？"
     )
     response = client.post(
         f"/admin/rights/consultations/{asked.pk}/answer/", {"outcome": "answered", "answer": ""}
@@ -561,11 +566,11 @@ def _finding(union):
     return services.record_supervision(
         union=union,
         area="wages_on_time",
-        checked_on=TODAY - timedelta(days=10),
+        checked_on=today() - timedelta(days=10),
         finding="十月工资延迟5天发放",
         compliant=False,
         recommendation="请按劳动合同约定日期足额支付工资",
-        recommended_on=TODAY - timedelta(days=8),
+        recommended_on=today() - timedelta(days=8),
     )
 
 
@@ -575,7 +580,7 @@ def test_a_finding_needs_the_written_recommendation(client, union, chair):
         {
             "union": union.pk,
             "area": "hours",
-            "checked_on": TODAY.isoformat(),
+            "checked_on": today().isoformat(),
             "finding": "生产线连续加班超过每月36小时",
             "compliant": "no",
         },
@@ -593,7 +598,7 @@ def test_a_compliant_check_is_recorded(client, union, chair):
         {
             "union": union.pk,
             "area": "social_insurance",
-            "checked_on": TODAY.isoformat(),
+            "checked_on": today().isoformat(),
             "finding": "社会保险按时足额缴纳",
             "compliant": "yes",
         },
@@ -605,7 +610,7 @@ def test_the_employers_response_is_recorded(client, union, chair):
     check = _finding(union)
     client.post(
         f"/admin/rights/supervision/{check.pk}/response/",
-        {"response": "已调整发薪流程", "responded_on": TODAY.isoformat()},
+        {"response": "已调整发薪流程", "responded_on": today().isoformat()},
     )
     check.refresh_from_db()
     assert (check.response, check.resolved_on) == ("已调整发薪流程", None)
@@ -615,7 +620,7 @@ def test_a_response_before_the_recommendation_was_delivered_is_refused(client, u
     check = _finding(union)
     response = client.post(
         f"/admin/rights/supervision/{check.pk}/response/",
-        {"response": "已调整", "responded_on": (TODAY - timedelta(days=9)).isoformat()},
+        {"response": "已调整", "responded_on": (today() - timedelta(days=9)).isoformat()},
     )
     assert errors_of(response)["responded_on"][0].startswith("答复日期不能早于意见书送达日期")
     check.refresh_from_db()
@@ -624,16 +629,16 @@ def test_a_response_before_the_recommendation_was_delivered_is_refused(client, u
 
 def test_a_finding_is_marked_resolved(client, union, chair):
     check = _finding(union)
-    client.post(f"/admin/rights/supervision/{check.pk}/resolved/", {"on": TODAY.isoformat()})
+    client.post(f"/admin/rights/supervision/{check.pk}/resolved/", {"on": today().isoformat()})
     check.refresh_from_db()
-    assert check.resolved_on == TODAY
+    assert check.resolved_on == today()
 
 
 def test_a_finding_resolved_before_the_check_is_refused(client, union, chair):
     check = _finding(union)
     response = client.post(
         f"/admin/rights/supervision/{check.pk}/resolved/",
-        {"on": (TODAY - timedelta(days=30)).isoformat()},
+        {"on": (today() - timedelta(days=30)).isoformat()},
     )
     assert errors_of(response) == {"on": ["问题解决日期不能早于检查日期"]}
 
@@ -652,7 +657,7 @@ def test_a_viewer_cannot_write_anything(client, union, viewer):
     found = voted(union)
     case = dispute(union)
     asked = services.record_consultation(
-        union=union, asker="李娜", asked_on=TODAY, topic="wages", question="年终奖？"
+        union=union, asker="李娜", asked_on=today(), topic="wages", question="年终奖？"
     )
     check = _finding(union)
     for url, data in [
@@ -660,9 +665,9 @@ def test_a_viewer_cannot_write_anything(client, union, viewer):
         (f"/admin/rights/contracts/{found.pk}/rounds/new/", ROUND),
         (f"/admin/rights/contracts/{found.pk}/sign/", {"on": "2025-01-15"}),
         ("/admin/rights/disputecase/add/", {"union": union.pk, **CASE}),
-        (f"/admin/rights/disputes/{case.pk}/close/", {"outcome": "failed", "on": TODAY}),
+        (f"/admin/rights/disputes/{case.pk}/close/", {"outcome": "failed", "on": today()}),
         (f"/admin/rights/consultations/{asked.pk}/answer/", {"outcome": "aid"}),
-        (f"/admin/rights/supervision/{check.pk}/resolved/", {"on": TODAY}),
+        (f"/admin/rights/supervision/{check.pk}/resolved/", {"on": today()}),
     ]:
         assert client.post(url, data).status_code == 403, url
     found.refresh_from_db()
@@ -677,7 +682,7 @@ def test_another_unions_records_are_not_found(client, union, chair):
     found = voted(other)
     case = dispute(other)
     asked = services.record_consultation(
-        union=other, asker="外会咨询人", asked_on=TODAY, topic="wages", question="年终奖？"
+        union=other, asker="外会咨询人", asked_on=today(), topic="wages", question="年终奖？"
     )
     check = _finding(other)
     for url in (
@@ -717,11 +722,11 @@ def test_a_lapsed_contract_without_a_successor_is_listed_until_one_is_registered
         kind="women",
         wage_increase=None,
         starts_on=date(2024, 1, 1),
-        ends_on=TODAY - timedelta(days=30),
+        ends_on=today() - timedelta(days=30),
     )
     assert "上期女职工专项合同" in client.get("/admin/rights/contracts/expiring/").content.decode()
     contract(
-        union, kind="women", wage_increase=None, starts_on=TODAY, ends_on=TODAY + timedelta(700)
+        union, kind="women", wage_increase=None, starts_on=today(), ends_on=today() + timedelta(700)
     )
     assert (
         "上期女职工专项合同" not in client.get("/admin/rights/contracts/expiring/").content.decode()
@@ -730,7 +735,7 @@ def test_a_lapsed_contract_without_a_successor_is_listed_until_one_is_registered
 
 def test_the_answer_button_shows_only_while_a_consultation_is_pending(client, union, chair):
     asked = services.record_consultation(
-        union=union, asker="李娜", asked_on=TODAY, topic="wages", question="年终奖可以不发吗？"
+        union=union, asker="李娜", asked_on=today(), topic="wages", question="年终奖可以不发吗？"
     )
     page = f"/admin/rights/consultation/{asked.pk}/change/"
     assert "答复或转介" in client.get(page).content.decode()
@@ -750,7 +755,7 @@ def test_the_written_recommendation_prints_addressed_to_the_employer(client, uni
 
 def test_a_compliant_check_has_no_letter(client, union, chair):
     check = services.record_supervision(
-        union=union, area="women", checked_on=TODAY, finding="女职工特殊保护落实", compliant=True
+        union=union, area="women", checked_on=today(), finding="女职工特殊保护落实", compliant=True
     )
     assert client.get(f"/admin/rights/supervision/{check.pk}/letter/").status_code == 404
 

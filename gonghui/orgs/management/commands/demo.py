@@ -1,8 +1,7 @@
 """`gonghui demo`: fill the database with a demo union at one of three scales."""
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from gonghui.demo import plans, scales
@@ -33,5 +32,5 @@ class Command(BaseCommand):
             build = {"s": scales.build_small, "m": scales.build_medium, "l": scales.build_large}
             # The city's upper-union pages read the summary tables: fill them too.
             extra = {"rollup": True} if scale == "l" else {}
-            union = build[scale](seed=seed, today=date.today(), progress=progress, **extra)
+            union = build[scale](seed=seed, today=timezone.localdate(), progress=progress, **extra)
         self.stdout.write(f"已生成演示数据：{union.name}")
