@@ -4,8 +4,9 @@ consolidated report; a unit's chair or committee submit the unit's return.
 Every write goes through collection.services.
 
 A request is read by the staff of the issuing union and of the unions above
-it; issuing, reminding and drafting need the upper-staff role in the issuing
-union itself. A unit sees only its own returns.
+it; issuing, reminding, extending (延期), withdrawing (撤回), sending a return
+back (退回) and drafting, editing and locking the consolidated report need the
+upper-staff role in the issuing union itself. A unit sees only its own returns.
 """
 
 from datetime import date
@@ -28,6 +29,7 @@ from gonghui.collection.models import (
     KIND_CHOICES,
     CollectionRequest,
     ConsolidatedReport,
+    ReturnedFigure,
     Submission,
 )
 from gonghui.orgs.roles import Perm
@@ -38,6 +40,7 @@ router = Router(tags=["上报与汇总"])
 
 RequestId = Path(..., ge=1, le=schemas.MAX_ID, description="上报通知编号")
 SubmissionId = Path(..., ge=1, le=schemas.MAX_ID, description="报送编号")
+ReportId = Path(..., ge=1, le=schemas.MAX_ID, description="汇总报告编号")
 ERRORS = {400: schemas.ErrorOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut}
 NO_VIEW = "您没有查看上报材料的权限"
 NOT_ISSUER = "只有发文工会的工作人员可以发出上报通知、催报和起草汇总报告"
@@ -56,7 +59,9 @@ for _field, _label in {
     "districts": "区县（产业）工会",
     "everyone": "全部所辖单位",
     "report": "工作总结",
-    "state": "报送状态",
+    "state": "状态",
+    "reason": "原因",
+    "body": "正文",
 }.items():
     errors.FIELD_LABELS.setdefault(_field, _label)
 access.FORBIDDEN.setdefault(Perm.ISSUE_COLLECTION, NOT_ISSUER)
@@ -88,6 +93,34 @@ class SubmitIn(Strict):
     pass
 
 
+class WithdrawIn(Strict):
+    reason: text(services.REASON_MAX)
+
+
+class ExtendIn(Strict):
+    deadline: date
+    reason: text(services.REASON_MAX)
+
+
+class SendBackIn(Strict):
+    reason: text(services.REASON_MAX)
+
+
+class VersionIn(Strict):
+    body: text(200_000)
+
+
+class LockIn(Strict):
+    pass
+
+
+class DeadlineChangeOut(Schema):
+    old_deadline: date
+    new_deadline: date
+    reason: str
+    changed_at: str
+
+
 class RequestOut(Schema):
     id: int
     union: int
@@ -98,6 +131,10 @@ class RequestOut(Schema):
     end: date
     deadline: date
     note: str
+    state: str
+    state_label: str
+    withdrawn_reason: str
+    deadline_changes: list[DeadlineChangeOut]
     counts: dict[str, int]
 
 
@@ -124,6 +161,16 @@ class FigureOut(Schema):
     value: float
 
 
+class EarlierReturnOut(Schema):
+    number: int
+    submitted_at: str
+    late: bool
+    report: int | None
+    reason: str
+    sent_back_at: str
+    figures: list[FigureOut]
+
+
 class SubmissionOut(Schema):
     id: int
     request: int
@@ -138,6 +185,7 @@ class SubmissionOut(Schema):
     report: int | None
     report_title: str | None
     figures: list[FigureOut]
+    sent_back: list[EarlierReturnOut]
 
 
 class ConsolidatedFigureOut(Schema):
@@ -150,11 +198,20 @@ class ConsolidatedFigureOut(Schema):
     unit_union: int | None
 
 
+class VersionOut(Schema):
+    number: int
+    created_at: str
+
+
 class ConsolidatedOut(Schema):
     id: int
     request: int
     title: str
+    state: str
+    state_label: str
+    version: int
     body: str
+    versions: list[VersionOut]
     figures: list[ConsolidatedFigureOut]
 
 
@@ -204,6 +261,18 @@ def _request_out(r: CollectionRequest, board=None) -> dict:
         "end": r.end,
         "deadline": r.deadline,
         "note": r.note,
+        "state": r.state,
+        "state_label": r.get_state_display(),
+        "withdrawn_reason": r.withdrawn_reason,
+        "deadline_changes": [
+            {
+                "old_deadline": c.old_deadline,
+                "new_deadline": c.new_deadline,
+                "reason": c.reason,
+                "changed_at": c.changed_at.isoformat(),
+            }
+            for c in r.deadline_changes.all()
+        ],
         "counts": board.counts,
     }
 
@@ -232,6 +301,10 @@ def _board_out(r: CollectionRequest) -> dict:
 
 
 def _submission_out(s: Submission) -> dict:
+    earlier = list(s.sent_back.all())
+    earlier_figures: dict[int, list] = {}
+    for f in ReturnedFigure.objects.filter(earlier__in=earlier):
+        earlier_figures.setdefault(f.earlier_id, []).append(f)
     return {
         "id": s.pk,
         "request": s.request_id,
@@ -245,37 +318,59 @@ def _submission_out(s: Submission) -> dict:
         "late": s.late,
         "report": s.report_id,
         "report_title": s.report.title if s.report_id else None,
-        "figures": [
-            {"key": f.metric_key, "label": f.label, "unit": f.unit, "value": float(f.value)}
-            for f in s.figures.all()
+        "figures": [_figure_out(f) for f in s.figures],
+        "sent_back": [
+            {
+                "number": e.number,
+                "submitted_at": e.submitted_at.isoformat(),
+                "late": e.late,
+                "report": e.report_id,
+                "reason": e.reason,
+                "sent_back_at": e.sent_back_at.isoformat(),
+                "figures": [_figure_out(f) for f in earlier_figures.get(e.pk, [])],
+            }
+            for e in earlier
         ],
     }
 
 
-def issuer_guard(run):
-    """Before the body is read: a request the caller cannot see answers 404, one
+def _figure_out(f: ReturnedFigure) -> dict:
+    return {"key": f.metric_key, "label": f.label, "unit": f.unit, "value": float(f.value)}
+
+
+def _issuer_guard(model, kwarg: str, issuer: str):
+    """Before the body is read: an object the caller cannot see answers 404, one
     whose issuing union they are not staff of answers 403 (upper-staff
     permissions spread over the subtree, so the plain `guard` would let a
-    city's staff reach a district's request and learn the body's shape)."""
+    city's staff reach a district's request and learn the body's shape).
+    `issuer` is the path from the object to the issuing union's id."""
 
-    @wraps(run)
-    def checked(request, *args, **kwargs):
-        user = request_user(request)
-        if user is not None and user.is_authenticated:
-            try:
-                pk = int(kwargs.get("request_id"))
-            except (TypeError, ValueError):
-                return run(request, *args, **kwargs)  # malformed: ninja answers 422
-            from gonghui.api.v1 import api
+    def decorator(run):
+        @wraps(run)
+        def checked(request, *args, **kwargs):
+            user = request_user(request)
+            if user is not None and user.is_authenticated:
+                try:
+                    pk = int(kwargs.get(kwarg))
+                except (TypeError, ValueError):
+                    return run(request, *args, **kwargs)  # malformed: ninja answers 422
+                from gonghui.api.v1 import api
 
-            found = CollectionRequest.objects.filter(pk=pk).only("pk", "union_id").first()
-            if found is None or found.union_id not in request.access.read:
-                return api.on_exception(request, Http404())
-            if found.union_id not in queries.issuing_unions(request.access):
-                return api.on_exception(request, HttpError(403, NOT_ISSUER))
-        return run(request, *args, **kwargs)
+                found = model.objects.filter(pk=pk).values("union_id", issuer).first()
+                if found is None or found["union_id"] not in request.access.read:
+                    return api.on_exception(request, Http404())
+                if found[issuer] not in queries.issuing_unions(request.access):
+                    return api.on_exception(request, HttpError(403, NOT_ISSUER))
+            return run(request, *args, **kwargs)
 
-    return checked
+        return checked
+
+    return decorator
+
+
+issuer_guard = _issuer_guard(CollectionRequest, "request_id", "union_id")
+submission_issuer_guard = _issuer_guard(Submission, "submission_id", "request__union_id")
+report_issuer_guard = _issuer_guard(ConsolidatedReport, "report_id", "union_id")
 
 
 # Requests and the board --------------------------------------------------------------------
@@ -347,11 +442,19 @@ def consolidate(request, request_id: int = RequestId):
 
 
 def _consolidated_out(report: ConsolidatedReport) -> dict:
+    latest = report.latest_version()
     return {
         "id": report.pk,
         "request": report.request_id,
         "title": report.title,
-        "body": report.body,
+        "state": report.state,
+        "state_label": report.get_state_display(),
+        "version": latest.number,
+        "body": latest.body,
+        "versions": [
+            {"number": v.number, "created_at": v.created_at.isoformat()}
+            for v in report.versions.all()
+        ],
         "figures": [
             {
                 "ref": f.ref,
@@ -365,6 +468,95 @@ def _consolidated_out(report: ConsolidatedReport) -> dict:
             for f in report.figures.all()
         ],
     }
+
+
+@router.post(
+    "/collection/requests/{request_id}/withdraw",
+    response={200: BoardOut, **ERRORS},
+    summary="撤回上报通知（须说明原因；已报送的材料保留）",
+)
+@decorate_view(issuer_guard)
+def withdraw(request, payload: WithdrawIn, request_id: int = RequestId):
+    found = _request(request, request_id)
+    _require_issuer(request, found.union_id)
+    services.withdraw_request(request=found, reason=payload.reason, actor=request.auth)
+    return _board_out(found)
+
+
+@router.post(
+    "/collection/requests/{request_id}/extend",
+    response={200: BoardOut, **ERRORS},
+    summary="延期（延后报送截止日期，须说明原因）",
+)
+@decorate_view(issuer_guard)
+def extend(request, payload: ExtendIn, request_id: int = RequestId):
+    found = _request(request, request_id)
+    _require_issuer(request, found.union_id)
+    services.extend_deadline(
+        request=found, deadline=payload.deadline, reason=payload.reason, actor=request.auth
+    )
+    return _board_out(found)
+
+
+def _consolidated(request, pk: int) -> ConsolidatedReport:
+    found = (
+        ConsolidatedReport.objects.filter(pk=pk, union__in=_reading(request))
+        .select_related("request")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get(
+    "/collection/consolidated/{report_id}",
+    response={200: ConsolidatedOut, **ERRORS},
+    summary="汇总报告（最新版本、版本记录和文中数字）",
+)
+def get_consolidated(request, report_id: int = ReportId):
+    return _consolidated_out(_consolidated(request, report_id))
+
+
+@router.post(
+    "/collection/consolidated/{report_id}/versions",
+    response={201: ConsolidatedOut, **ERRORS},
+    summary="保存汇总报告的修改（每次保存为一个新版本；定稿后不能修改）",
+)
+@decorate_view(report_issuer_guard)
+def save_consolidated(request, payload: VersionIn, report_id: int = ReportId):
+    report = _consolidated(request, report_id)
+    _require_issuer(request, report.union_id)
+    services.save_consolidated_version(report=report, body=payload.body, actor=request.auth)
+    return ninja.Status(201, _consolidated_out(report))
+
+
+@router.post(
+    "/collection/consolidated/{report_id}/lock",
+    response={200: ConsolidatedOut, **ERRORS},
+    summary="汇总报告定稿（锁定，同时办结本次上报）",
+)
+@decorate_view(report_issuer_guard)
+def lock_consolidated(request, payload: LockIn, report_id: int = ReportId):
+    report = _consolidated(request, report_id)
+    _require_issuer(request, report.union_id)
+    services.lock_consolidated(report=report, actor=request.auth)
+    return _consolidated_out(report)
+
+
+@router.get(
+    "/collection/consolidated/{report_id}/export.docx",
+    response={200: None, **ERRORS},
+    summary="导出汇总报告（Word，公文格式）",
+)
+def consolidated_docx(request, report_id: int = ReportId):
+    report = _consolidated(request, report_id)
+    response = HttpResponse(
+        to_docx(report.latest_version().body),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="consolidated-{report.pk}.docx"'
+    return response
 
 
 # A unit's returns -------------------------------------------------------------------------
@@ -404,6 +596,20 @@ def submit(request, payload: SubmitIn, submission_id: int = SubmissionId):
         raise HttpError(403, NOT_SUBMITTER)
     done = services.submit_return(submission=s, report=queries.report_for(s), actor=request.auth)
     return _submission_out(done)
+
+
+@router.post(
+    "/collection/submissions/{submission_id}/send-back",
+    response={200: SubmissionOut, **ERRORS},
+    summary="退回报送（须说明原因；该单位重新报送，原报送保留）",
+)
+@decorate_view(submission_issuer_guard)
+def send_back(request, payload: SendBackIn, submission_id: int = SubmissionId):
+    s = _submission(request, submission_id)
+    if s.request.union_id not in queries.issuing_unions(request.access):
+        raise HttpError(403, NOT_ISSUER)
+    services.send_back(submission=s, reason=payload.reason, actor=request.auth)
+    return _submission_out(s)
 
 
 @router.get(

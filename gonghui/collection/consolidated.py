@@ -450,7 +450,7 @@ def _closing(w: Writer, board) -> Section:
     s = Section("存在的不足和下一步工作打算")
     problems, steps = [], []
     if board.outstanding:
-        names = [r.submission.union.name for r in board.rows if r.status in ("missing", "waiting")]
+        names = [r.submission.union.name for r in board.rows if r.status in queries.OUTSTANDING]
         problems.append(
             [
                 "报送工作还不够及时，",

@@ -18,6 +18,12 @@ STATISTICS = "statistics"
 KIND_CHOICES = [*ReportKind.choices, (STATISTICS, "统计报表（只报数据）")]
 
 
+class RequestState(models.TextChoices):
+    OPEN = "open", "报送中"
+    CLOSED = "closed", "已办结"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
 class CollectionRequest(ScopedModel):
     """上报通知: what to submit, for which period, by when; `union` is the issuer."""
 
@@ -27,10 +33,18 @@ class CollectionRequest(ScopedModel):
     end = models.DateField("统计期间结束")
     deadline = models.DateField("报送截止日期")
     note = models.TextField("通知说明", blank=True)
+    state = models.CharField(
+        "状态", max_length=20, choices=RequestState.choices, default=RequestState.OPEN
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("发出时间", auto_now_add=True)
+    withdrawn_reason = models.CharField("撤回原因", max_length=500, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "上报通知"
@@ -51,6 +65,42 @@ class CollectionRequest(ScopedModel):
     @property
     def wants_report(self) -> bool:
         return self.kind != STATISTICS
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == RequestState.OPEN
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == RequestState.WITHDRAWN
+
+
+class DeadlineChange(ScopedModel):
+    """延期: the deadline before and after, and why; `union` is the issuer."""
+
+    request = models.ForeignKey(
+        CollectionRequest, on_delete=models.CASCADE, related_name="deadline_changes"
+    )
+    old_deadline = models.DateField("原截止日期")
+    new_deadline = models.DateField("新截止日期")
+    reason = models.CharField("延期原因", max_length=500)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField("延期时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "报送延期"
+        verbose_name_plural = "报送延期"
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_deadline__gt=F("old_deadline")), name="collection_extension_later"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.request} 延期至 {self.new_deadline}"
 
 
 class ReturnState(models.TextChoices):
@@ -97,11 +147,64 @@ class Submission(ScopedModel):
     def is_submitted(self) -> bool:
         return self.state == ReturnState.SUBMITTED
 
+    @property
+    def figures(self):
+        """The figures of the current return (not of returns sent back)."""
+        return self.all_figures.filter(earlier__isnull=True)
+
+
+class SentBackReturn(ScopedModel):
+    """退回: an earlier return of the unit, sent back by the issuer with a reason,
+    kept as it was submitted (its report and its frozen figures); `union` is the unit."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="sent_back")
+    number = models.PositiveIntegerField("第几次报送")
+    report = models.ForeignKey(
+        "reports.SummaryReport",
+        verbose_name="当时报送的工作总结",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("报送时间")
+    late = models.BooleanField("逾期报送", default=False)
+    reason = models.CharField("退回原因", max_length=500)
+    sent_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_back_at = models.DateTimeField("退回时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "退回的报送"
+        verbose_name_plural = "退回的报送"
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "number"], name="one_sent_back_return_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.submission}（第{self.number}次报送，已退回）"
+
 
 class ReturnedFigure(ScopedModel):
-    """A metric's value for the request's period, frozen when the unit submitted."""
+    """A metric's value for the request's period, frozen when the unit submitted.
+    Figures of a return that was sent back stay, tied to that earlier return."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="figures")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="all_figures")
+    earlier = models.ForeignKey(
+        SentBackReturn,
+        verbose_name="所属的退回报送",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="figures",
+    )
     order = models.PositiveIntegerField("序号", default=0)
     metric_key = models.CharField("指标", max_length=120)
     label = models.CharField("名称", max_length=120)
@@ -114,8 +217,13 @@ class ReturnedFigure(ScopedModel):
         ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["submission", "metric_key"], name="one_returned_figure_per_metric"
-            )
+                fields=["submission", "metric_key"],
+                condition=Q(earlier__isnull=True),
+                name="one_returned_figure_per_metric",
+            ),
+            models.UniqueConstraint(
+                fields=["earlier", "metric_key"], name="one_sent_back_figure_per_metric"
+            ),
         ]
 
     def __str__(self):
@@ -141,18 +249,31 @@ class Reminder(ScopedModel):
         return f"催报 {self.submission}"
 
 
+class ConsolidatedState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    LOCKED = "locked", "已定稿"
+
+
 class ConsolidatedReport(ScopedModel):
-    """汇总报告: drafted over the issuer's subtree for a request's period; `union` is the issuer."""
+    """汇总报告: drafted over the issuer's subtree for a request's period; `union`
+    is the issuer. Its text lives in versions (as a unit's summary report's
+    does); once locked it is read-only and its figures stay as drafted."""
 
     request = models.ForeignKey(
         CollectionRequest, on_delete=models.PROTECT, related_name="consolidated"
     )
     title = models.CharField("标题", max_length=200)
-    body = models.TextField("正文（HTML）")
+    state = models.CharField(
+        "状态", max_length=20, choices=ConsolidatedState.choices, default=ConsolidatedState.DRAFT
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("起草时间", auto_now_add=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    locked_at = models.DateTimeField("定稿时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "汇总报告"
@@ -161,6 +282,40 @@ class ConsolidatedReport(ScopedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == ConsolidatedState.LOCKED
+
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+
+class ConsolidatedVersion(ScopedModel):
+    """One saved text of a consolidated report: 1 as drafted, then each edit."""
+
+    report = models.ForeignKey(
+        ConsolidatedReport, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField("版本号")
+    body = models.TextField("正文（HTML）")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "汇总报告版本"
+        verbose_name_plural = "汇总报告版本"
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"], name="one_consolidated_version_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"第{self.number}版"
 
 
 class FigureScope(models.TextChoices):

@@ -13,7 +13,13 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from gonghui.collection.models import CollectionRequest, Reminder, ReturnState, Submission
+from gonghui.collection.models import (
+    CollectionRequest,
+    Reminder,
+    RequestState,
+    ReturnState,
+    Submission,
+)
 from gonghui.orgs.models import UPPER_KINDS, Union
 from gonghui.orgs.roles import Perm, Role
 from gonghui.periods import Period
@@ -106,18 +112,29 @@ def subtree_totals(upper: Union, period: Period, keys: list[str], values=None) -
 # Status ----------------------------------------------------------------------------------
 
 SUBMITTED, LATE, MISSING, WAITING = "submitted", "late", "missing", "waiting"
+SENT_BACK, NOT_DUE = "sent_back", "not_due"
 STATUS_LABELS = {
     SUBMITTED: "已报送",
     LATE: "逾期报送",
     MISSING: "逾期未报",
     WAITING: "待报送",
+    SENT_BACK: "退回重报",
+    NOT_DUE: "未报（通知已撤回或办结）",
 }
+# Statuses of a unit that still owes its return.
+OUTSTANDING = (MISSING, WAITING, SENT_BACK)
 
 
 def status(submission: Submission, today: date | None = None) -> str:
-    """已报送 / 逾期报送 (逾期) / 逾期未报 (past the deadline) / 待报送 (not yet due)."""
+    """已报送 / 逾期报送 (逾期) / 退回重报 (sent back, to submit again) / 逾期未报
+    (past the deadline) / 待报送 (not yet due); a return never made to a request
+    withdrawn or closed is no longer due."""
     if submission.state == ReturnState.SUBMITTED:
         return LATE if submission.late else SUBMITTED
+    if submission.request.state != RequestState.OPEN:
+        return NOT_DUE
+    if submission.sent_back.all():
+        return SENT_BACK
     today = today or timezone.localdate()
     return MISSING if today > submission.request.deadline else WAITING
 
@@ -151,7 +168,7 @@ class Board:
 
     @property
     def outstanding(self) -> int:
-        return self.counts[MISSING] + self.counts[WAITING]
+        return sum(self.counts[k] for k in OUTSTANDING)
 
 
 def board(request: CollectionRequest, *, today: date | None = None, only: str = "") -> Board:
@@ -159,7 +176,7 @@ def board(request: CollectionRequest, *, today: date | None = None, only: str = 
     rows = []
     submissions = (
         request.submissions.select_related("union", "report", "submitted_by", "request")
-        .prefetch_related("reminders")
+        .prefetch_related("reminders", "sent_back")
         .order_by("union__path")
     )
     issuer = request.union
@@ -198,9 +215,11 @@ def requests_for(access) -> list[CollectionRequest]:
 def open_returns(union_id: int) -> list[Submission]:
     """A unit's returns still to submit, with their reminders, the earliest deadline first."""
     return list(
-        Submission.objects.filter(union_id=union_id, state=ReturnState.PENDING)
+        Submission.objects.filter(
+            union_id=union_id, state=ReturnState.PENDING, request__state=RequestState.OPEN
+        )
         .select_related("request", "request__union")
-        .prefetch_related("reminders")
+        .prefetch_related("reminders", "sent_back")
         .order_by("request__deadline", "pk")
     )
 
@@ -215,7 +234,11 @@ def recent_returns(union_id: int, *, limit: int = 3) -> list[Submission]:
 
 def reminders_for(union_id: int) -> list[Reminder]:
     return list(
-        Reminder.objects.filter(union_id=union_id, submission__state=ReturnState.PENDING)
+        Reminder.objects.filter(
+            union_id=union_id,
+            submission__state=ReturnState.PENDING,
+            submission__request__state=RequestState.OPEN,
+        )
         .select_related("submission__request__union", "sent_by")
         .order_by("-sent_at")
     )

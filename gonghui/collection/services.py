@@ -15,9 +15,14 @@ from gonghui.collection.models import (
     CollectionRequest,
     ConsolidatedFigure,
     ConsolidatedReport,
+    ConsolidatedState,
+    ConsolidatedVersion,
+    DeadlineChange,
     Reminder,
+    RequestState,
     ReturnedFigure,
     ReturnState,
+    SentBackReturn,
     Submission,
 )
 from gonghui.periods import Period
@@ -48,6 +53,29 @@ def _not_ours(ids, allowed, field: str, what: str) -> None:
     stray = [str(i) for i in ids if i not in allowed]
     if stray:
         raise ValidationError({field: f"编号为 {'、'.join(stray[:10])} 的单位不是本会所辖的{what}"})
+
+
+REASON_MAX = 500
+
+
+def _reason(reason, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"请填写{what}原因"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"{what}原因不能超过{REASON_MAX}个字"})
+    return reason
+
+
+def _require_open(request: CollectionRequest, doing: str, field: str = "state") -> None:
+    """Only an open request takes returns, reminders, extensions and send-backs."""
+    request.refresh_from_db(fields=["state"])
+    if request.state == RequestState.WITHDRAWN:
+        raise ValidationError({field: f"《{request.title}》已撤回，不能再{doing}"})
+    if request.state == RequestState.CLOSED:
+        raise ValidationError(
+            {field: f"《{request.title}》已办结（汇总报告已定稿），不能再{doing}"}
+        )
 
 
 def request_title(*, kind: str, start: date, end: date) -> str:
@@ -170,7 +198,10 @@ def submit_return(
     """The unit's return: its locked summary report (unless only statistics are
     asked for) and its statistics for the period, frozen as they are now.
     After the deadline the return is still taken, marked late (逾期)."""
-    request = submission.request
+    # The request as it is now (withdrawn, extended), read through the unit's own row.
+    request = Submission.objects.select_related("request").get(pk=submission.pk).request
+    submission.request = request
+    _require_open(request, "报送")
     if submission.state == ReturnState.SUBMITTED:
         raise ValidationError({"state": "本单位已经报送过了，不能重复报送"})
     if request.wants_report:
@@ -210,6 +241,7 @@ def submit_return(
 def remind(*, request: CollectionRequest, actor, note: str = "", unit_ids=None) -> list[Reminder]:
     """催报: a reminder on the dashboard of each unit named (or of every unit
     that has not submitted)."""
+    _require_open(request, "催报")
     note = (note or "").strip()
     if len(note) > 200:
         raise ValidationError({"note": "催报说明不能超过200个字"})
@@ -237,14 +269,112 @@ def remind(*, request: CollectionRequest, actor, note: str = "", unit_ids=None) 
 
 
 @transaction.atomic
+def withdraw_request(
+    *, request: CollectionRequest, reason: str, actor, now=None
+) -> CollectionRequest:
+    """撤回: the request is no longer due. Returns already made stay readable;
+    the units' reminders leave their dashboards with it."""
+    refused = {
+        RequestState.WITHDRAWN: f"《{request.title}》已经撤回，不能重复撤回",
+        RequestState.CLOSED: f"《{request.title}》已办结（汇总报告已定稿），不能撤回",
+    }
+    current = CollectionRequest.objects.filter(pk=request.pk).values_list("state", flat=True)
+    state = current.first()
+    if state in refused:
+        raise ValidationError({"state": refused[state]})
+    reason = _reason(reason, "撤回")
+    changed = CollectionRequest.objects.filter(pk=request.pk, state=RequestState.OPEN).update(
+        state=RequestState.WITHDRAWN,
+        withdrawn_reason=reason,
+        withdrawn_by=actor,
+        withdrawn_at=now or timezone.now(),
+    )
+    if not changed:
+        raise ValidationError({"state": f"《{request.title}》已经撤回，不能重复撤回"})
+    request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def extend_deadline(
+    *, request: CollectionRequest, deadline: date | None, reason: str, actor, today=None
+) -> DeadlineChange:
+    """延期: a later deadline for every unit addressed, with the reason kept.
+    Returns already made keep their on-time or late mark."""
+    today = today or timezone.localdate()
+    locked = CollectionRequest.objects.select_for_update().get(pk=request.pk)
+    _require_open(locked, "延期")
+    if deadline is None:
+        raise ValidationError({"deadline": "请填写新的报送截止日期"})
+    if deadline < today:
+        raise ValidationError({"deadline": f"新的截止日期（{day_text(deadline)}）已经过去"})
+    if deadline <= locked.deadline:
+        raise ValidationError(
+            {
+                "deadline": f"新的截止日期（{day_text(deadline)}）应晚于原截止日期"
+                f"（{day_text(locked.deadline)}）"
+            }
+        )
+    reason = _reason(reason, "延期")
+    change = DeadlineChange.objects.create(
+        union_id=locked.union_id,
+        request=locked,
+        old_deadline=locked.deadline,
+        new_deadline=deadline,
+        reason=reason,
+        changed_by=actor,
+    )
+    CollectionRequest.objects.filter(pk=locked.pk).update(deadline=deadline)
+    request.refresh_from_db()
+    return change
+
+
+@transaction.atomic
+def send_back(*, submission: Submission, reason: str, actor) -> SentBackReturn:
+    """退回: the unit's return goes back to it to be submitted again. The return
+    as it was (its report and frozen figures) is kept as an earlier return."""
+    current = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("request", "union")
+        .get(pk=submission.pk)
+    )
+    _require_open(current.request, "退回报送")
+    if current.state != ReturnState.SUBMITTED:
+        raise ValidationError({"state": f"{current.union.name}尚未报送，无需退回"})
+    reason = _reason(reason, "退回")
+    earlier = SentBackReturn.objects.create(
+        union_id=current.union_id,
+        submission=current,
+        number=current.sent_back.count() + 1,
+        report_id=current.report_id,
+        submitted_by_id=current.submitted_by_id,
+        submitted_at=current.submitted_at,
+        late=current.late,
+        reason=reason,
+        sent_back_by=actor,
+    )
+    current.all_figures.filter(earlier__isnull=True).update(earlier=earlier)
+    Submission.objects.filter(pk=current.pk).update(
+        state=ReturnState.PENDING, report=None, submitted_by=None, submitted_at=None, late=False
+    )
+    submission.refresh_from_db()
+    return earlier
+
+
+@transaction.atomic
 def draft_consolidated(*, request: CollectionRequest, actor, today: date | None = None):
     """Draft the consolidated report over the issuer's subtree and keep it with
-    every figure as drafted."""
+    every figure as drafted; its text is version 1."""
     from gonghui.collection import consolidated
 
+    request.refresh_from_db(fields=["state"])
+    if request.is_withdrawn:
+        raise ValidationError({"state": f"《{request.title}》已撤回，不能起草汇总报告"})
+    if request.state == RequestState.CLOSED:
+        raise ValidationError({"state": f"《{request.title}》已办结，汇总报告已定稿，不能再起草"})
     d = consolidated.draft(request=request, today=today)
     report = ConsolidatedReport.objects.create(
-        union_id=request.union_id, request=request, title=d.title, body="", created_by=actor
+        union_id=request.union_id, request=request, title=d.title, created_by=actor
     )
     ConsolidatedFigure.objects.bulk_create(
         ConsolidatedFigure(
@@ -262,6 +392,53 @@ def draft_consolidated(*, request: CollectionRequest, actor, today: date | None 
         )
         for f in d.figures
     )
-    report.body = sanitise(consolidated.to_html(d, report=report))
-    report.save(update_fields=["body"])
+    ConsolidatedVersion.objects.create(
+        union_id=request.union_id,
+        report=report,
+        number=1,
+        body=sanitise(consolidated.to_html(d, report=report)),
+        created_by=actor,
+    )
+    return report
+
+
+@transaction.atomic
+def save_consolidated_version(
+    *, report: ConsolidatedReport, body: str, actor
+) -> ConsolidatedVersion:
+    """Keep the edited text as a new version; a locked report is read-only."""
+    clean = sanitise(body)
+    if not clean.strip():
+        raise ValidationError({"body": "正文不能为空"})
+    if not ConsolidatedReport.objects.filter(pk=report.pk, state=ConsolidatedState.DRAFT).update(
+        state=ConsolidatedState.DRAFT
+    ):
+        raise ValidationError({"body": "汇总报告已定稿，不能再修改"})
+    latest = report.versions.order_by("-number").values_list("number", flat=True).first()
+    return ConsolidatedVersion.objects.create(
+        union_id=report.union_id,
+        report=report,
+        number=(latest or 0) + 1,
+        body=clean,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def lock_consolidated(*, report: ConsolidatedReport, actor, now=None) -> ConsolidatedReport:
+    """定稿: the latest version is final and the report read-only, its figures
+    as drafted. The request is closed (办结): no more returns, reminders or
+    send-backs that would make the final figures disagree with the returns."""
+    request = CollectionRequest.objects.select_for_update().get(pk=report.request_id)
+    if request.is_withdrawn:
+        raise ValidationError({"state": f"《{request.title}》已撤回，汇总报告不能定稿"})
+    changed = ConsolidatedReport.objects.filter(pk=report.pk, state=ConsolidatedState.DRAFT).update(
+        state=ConsolidatedState.LOCKED, locked_by=actor, locked_at=now or timezone.now()
+    )
+    if not changed:
+        raise ValidationError({"state": "汇总报告已经定稿了"})
+    if request.state == RequestState.CLOSED:
+        raise ValidationError({"state": f"《{request.title}》已有定稿的汇总报告，请在该报告上继续"})
+    CollectionRequest.objects.filter(pk=request.pk).update(state=RequestState.CLOSED)
+    report.refresh_from_db()
     return report

@@ -4,6 +4,7 @@ consolidated report. Objects are found through the scoped managers among the
 unions the user reads (another union's are 404); each write calls one service.
 """
 
+from datetime import date
 from functools import wraps
 
 from django.contrib import admin, messages
@@ -21,6 +22,7 @@ from gonghui.collection.models import (
     ConsolidatedFigure,
     ConsolidatedReport,
     FigureScope,
+    ReturnedFigure,
     Submission,
 )
 from gonghui.orgs.models import Union
@@ -31,6 +33,8 @@ from gonghui.reports.render import figure_url
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOT_ISSUER = "只有上级工会的工作人员可以发出上报通知、催报和起草汇总报告"
 NOT_SUBMITTER = "只有本单位的工会主席和委员可以报送"
+# Cards the board always shows; the others only when some unit is in them.
+ALWAYS_SHOWN = (queries.SUBMITTED, queries.LATE, queries.MISSING, queries.WAITING)
 
 
 def in_admin(view):
@@ -171,10 +175,64 @@ def board(request, pk):
         collection=collection,
         board=b,
         shown_status=only,
-        cards=[(k, label, b.counts[k]) for k, label in queries.STATUS_LABELS.items()],
+        cards=[
+            (k, label, b.counts[k])
+            for k, label in queries.STATUS_LABELS.items()
+            if k in ALWAYS_SHOWN or b.counts[k]
+        ],
         can_issue=collection.union_id in queries.issuing_unions(request.access),
         consolidated=collection.consolidated.order_by("-created_at")[:5],
+        extensions=collection.deadline_changes.select_related("changed_by"),
+        today=timezone.localdate(),
     )
+
+
+def _issuer_write(request, pk, write, done: str):
+    """Run one of the issuer's writes on a request, with its message, back to the board."""
+    collection = _request(request, pk)
+    _require_issuer(request, collection.union_id)
+    try:
+        write(collection)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, done)
+    return redirect("collection:board", pk=collection.pk)
+
+
+@in_admin
+@require_POST
+def withdraw(request, pk):
+    return _issuer_write(
+        request,
+        pk,
+        lambda c: services.withdraw_request(
+            request=c, reason=request.POST.get("reason", ""), actor=request.user
+        ),
+        "通知已撤回，各单位不再需要报送；已报送的材料仍可查看",
+    )
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat((raw or "").strip())
+    except ValueError:
+        raise ValidationError({"deadline": "新的截止日期格式不正确（应为“年-月-日”）"}) from None
+
+
+@in_admin
+@require_POST
+def extend(request, pk):
+    def write(c):
+        raw = request.POST.get("deadline", "")
+        return services.extend_deadline(
+            request=c,
+            deadline=_date(raw) if raw.strip() else None,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+
+    return _issuer_write(request, pk, write, "截止日期已延后，各单位将看到新的截止日期")
 
 
 @in_admin
@@ -202,8 +260,12 @@ def remind(request, pk):
 def consolidate(request, pk):
     collection = _request(request, pk)
     _require_issuer(request, collection.union_id)
-    report = services.draft_consolidated(request=collection, actor=request.user)
-    messages.success(request, "已根据所辖单位的台账记录起草汇总报告，请核对")
+    try:
+        report = services.draft_consolidated(request=collection, actor=request.user)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+        return redirect("collection:board", pk=collection.pk)
+    messages.success(request, "已根据所辖单位的台账记录起草汇总报告，请核对修改")
     return redirect("collection:consolidated", pk=report.pk)
 
 
@@ -213,8 +275,15 @@ def consolidate(request, pk):
 @in_admin
 def submission(request, pk):
     s = _submission(request, pk)
-    can_submit = s.union_id in queries.submitting_unions(request.access) and not s.is_submitted
+    is_open = s.request.is_open
+    can_submit = (
+        s.union_id in queries.submitting_unions(request.access) and not s.is_submitted and is_open
+    )
     version = s.report.latest_version() if s.report_id else None
+    earlier = list(s.sent_back.select_related("report", "submitted_by", "sent_back_by"))
+    figures_of = {}
+    for f in ReturnedFigure.objects.filter(earlier__in=earlier):
+        figures_of.setdefault(f.earlier_id, []).append((f, queries.value_text(f.value, f.unit)))
     return _render(
         request,
         "collection/submission.html",
@@ -222,11 +291,31 @@ def submission(request, pk):
         submission=s,
         status=queries.STATUS_LABELS[queries.status(s)],
         version=version,
-        figures=[(f, queries.value_text(f.value, f.unit)) for f in s.figures.all()],
+        figures=[(f, queries.value_text(f.value, f.unit)) for f in s.figures],
         can_submit=can_submit,
+        can_send_back=(
+            s.is_submitted
+            and is_open
+            and s.request.union_id in queries.issuing_unions(request.access)
+        ),
         candidate=queries.report_for(s) if can_submit else None,
-        reminders=s.reminders.select_related("sent_by"),
+        reminders=s.reminders.select_related("sent_by") if is_open else (),
+        earlier=[(e, figures_of.get(e.pk, [])) for e in earlier],
     )
+
+
+@in_admin
+@require_POST
+def send_back(request, pk):
+    s = _submission(request, pk)
+    _require_issuer(request, s.request.union_id)
+    try:
+        services.send_back(submission=s, reason=request.POST.get("reason", ""), actor=request.user)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, f"已退回{s.union.name}的报送，该单位需重新报送")
+    return redirect("collection:submission", pk=s.pk)
 
 
 @in_admin
@@ -283,16 +372,71 @@ def _consolidated(request, pk) -> ConsolidatedReport:
     )
 
 
+def _version_number(raw) -> int | None:
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
 @in_admin
 def consolidated(request, pk):
+    """Read, edit (each save a version), and view an earlier version (?version=N)."""
     report = _consolidated(request, pk)
-    return _render(request, "collection/consolidated.html", report.title, report=report)
+    can_write = report.union_id in queries.issuing_unions(request.access)
+    error = None
+    if request.method == "POST":
+        _require_issuer(request, report.union_id)
+        try:
+            version = services.save_consolidated_version(
+                report=report, body=request.POST.get("body", ""), actor=request.user
+            )
+        except ValidationError as e:
+            error = "；".join(e.messages)
+        else:
+            messages.success(request, f"已保存为{version}")
+            return redirect("collection:consolidated", pk=report.pk)
+    latest = report.latest_version()
+    wanted = _version_number(request.GET.get("version"))
+    shown = latest
+    if wanted is not None and wanted != latest.number:
+        shown = get_object_or_404(report.versions, number=wanted)
+    return _render(
+        request,
+        "collection/consolidated.html",
+        report.title,
+        report=report,
+        version=shown,
+        latest=latest,
+        old=shown.pk != latest.pk,
+        versions=report.versions.select_related("created_by"),
+        can_write=can_write and not report.is_locked and shown.pk == latest.pk,
+        can_lock=can_write and not report.is_locked and report.request.is_open,
+        error=error,
+    )
+
+
+@in_admin
+@require_POST
+def lock_consolidated(request, pk):
+    report = _consolidated(request, pk)
+    _require_issuer(request, report.union_id)
+    try:
+        services.lock_consolidated(report=report, actor=request.user)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, "汇总报告已定稿，不能再修改；本次上报已办结")
+    return redirect("collection:consolidated", pk=report.pk)
 
 
 @in_admin
 def consolidated_docx(request, pk):
+    """The latest version (or ?version=N) in the official-document format."""
     report = _consolidated(request, pk)
-    return _download(to_docx(report.body), f"consolidated-{report.pk}.docx", DOCX)
+    wanted = _version_number(request.GET.get("version"))
+    version = (
+        get_object_or_404(report.versions, number=wanted) if wanted else report.latest_version()
+    )
+    suffix = f"-v{version.number}" if wanted else ""
+    return _download(to_docx(version.body), f"consolidated-{report.pk}{suffix}.docx", DOCX)
 
 
 @in_admin

@@ -5,7 +5,7 @@ from django import template
 from django.utils import timezone
 
 from gonghui.collection import queries
-from gonghui.collection.models import CollectionRequest
+from gonghui.collection.models import CollectionRequest, RequestState
 
 register = template.Library()
 
@@ -20,14 +20,16 @@ def collection_notices(context, union):
             "submission": s,
             "overdue": today > s.request.deadline,
             "reminders": list(s.reminders.all()),
+            "sent_back": next(iter(s.sent_back.all()), None),
         }
         for s in queries.open_returns(union.pk)
     ]
     issued = []
     if union.pk in queries.issuing_unions(access):
-        for r in CollectionRequest.objects.filter(union=union, deadline__gte=today.replace(day=1))[
-            :5
-        ]:
+        recent = CollectionRequest.objects.filter(
+            union=union, state=RequestState.OPEN, deadline__gte=today.replace(day=1)
+        )
+        for r in recent[:5]:
             issued.append({"request": r, "board": queries.board(r, today=today)})
     return {
         "union": union,

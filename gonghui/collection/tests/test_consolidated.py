@@ -78,7 +78,7 @@ def test_the_ranking_names_the_units_with_the_most_activities_first(drafted):
 
 def test_the_text_reads_like_a_federation_report_and_links_every_figure(drafted):
     _, request, report = drafted
-    body = report.body
+    body = report.latest_version().body
     assert report.title == "海州市总工会2026年上半年基层工会工作汇总报告"
     assert "全市" in body and request.title in body
     assert "尚有" in body and "未报送" in body

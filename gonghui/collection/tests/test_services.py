@@ -276,7 +276,14 @@ def test_the_board_counts_submitted_late_and_missing_after_the_deadline():
         submission=request.submissions.get(union=late), actor=t.chair(late), now=AFTER
     )
     b = queries.board(request, today=date(2026, 7, 21))
-    assert b.counts == {"submitted": 1, "late": 1, "missing": 3, "waiting": 0}
+    assert b.counts == {
+        "submitted": 1,
+        "late": 1,
+        "missing": 3,
+        "waiting": 0,
+        "sent_back": 0,
+        "not_due": 0,
+    }
     by_unit = {r.submission.union_id: r.status for r in b.rows}
     assert by_unit[on_time.pk] == "submitted" and by_unit[late.pk] == "late"
     assert by_unit[t.units[2].pk] == "missing"
