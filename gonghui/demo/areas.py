@@ -31,6 +31,13 @@ AREAS = (
 )
 
 
+def years(today: date, bulk: bool = False) -> range:
+    """The years an area's ledgers cover: last year and this year to date; at
+    scale l (`bulk`) this year only, the issue's "a year of ledgers" for a
+    million members (docs/scaling.md)."""
+    return range(today.year if bulk else today.year - 1, today.year + 1)
+
+
 def fillers():
     """(area, fill) for every area whose demo module exists, in AREAS order."""
     for area in AREAS:

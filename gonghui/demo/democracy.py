@@ -19,22 +19,34 @@ proposals; each of the `l` city's unions a handful.
 
 import math
 import random
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from gonghui.demo.builder import insert_rows
 from gonghui.democracy.models import (
+    AgendaItem,
     AgendaKind,
     CongressKind,
     CongressSession,
     CoSignature,
+    PassBasis,
     Proposal,
     ProposalCategory,
+    ProposalReply,
+    ProposalState,
     Rating,
     Representative,
     RepresentativeCategory,
+    RepresentativeQuota,
+    Resolution,
+    ResolutionState,
+    ResolutionVote,
     SessionAttendance,
+    SessionState,
     SignInMethod,
     VoteChoice,
     VoteMode,
@@ -417,8 +429,11 @@ def _category(position: str) -> str:
 
 
 @transaction.atomic
-def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
-    last_year = today.year - 1
+def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = False) -> None:
+    """With `bulk` (scale l), the term is elected this year and holds its first
+    session in spring, written row by row as the services would have left it
+    (docs/scaling.md); `s` and `m` elect it last year and go through the services."""
+    last_year = today.year if bulk else today.year - 1
     first_day = date(last_year, rng.randint(3, 4), rng.randint(1, 28))
     elected_on = first_day - timedelta(days=rng.randint(10, 21))
     members = list(
@@ -437,20 +452,24 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
         co_signers_min=2 if school else 3,
         actor=actor,
     )
-    reps = _representatives(union, congress, members, rng, elected_on, school)
+    reps = _representatives(union, congress, members, rng, elected_on, school, bulk)
+    days = _session_days(rng, first_day, today)
+    if bulk:  # this year's term: its first session is its only one so far
+        days = days[:1]
+    hold = _session_in_bulk if bulk else _session
     sessions = []
-    for number, day in enumerate(_session_days(rng, first_day, today), start=1):
-        sessions.append(
-            _session(congress, number, day, reps, rng, today, actor, school),
-        )
+    for number, day in enumerate(days, start=1):
+        sessions.append(hold(congress, number, day, reps, rng, today, actor, school))
     if sessions:
-        _proposals(union, congress, sessions, reps, rng, today, actor, school)
+        _proposals(union, congress, sessions, reps, rng, today, actor, school, bulk)
 
 
 # Representatives ------------------------------------------------------------------------
 
 
-def _representatives(union, congress, members, rng, elected_on, school) -> list[Representative]:
+def _representatives(
+    union, congress, members, rng, elected_on, school, bulk=False
+) -> list[Representative]:
     """Quotas per group in proportion to its members, filled so women are at
     least their share of the workforce and managers stay under a fifth."""
     ratio = SCHOOL_RATIO if school else ENTERPRISE_RATIO
@@ -483,8 +502,14 @@ def _representatives(union, congress, members, rng, elected_on, school) -> list[
             picked.append(pick)
         chosen[gid] = picked
     _repair_women(chosen, by_group, women_share)
-    for gid in sorted(seats):
-        congress_services.set_quota(congress=congress, group=groups[gid], seats=seats[gid])
+    if bulk:  # what set_quota writes for a fresh term: one quota per group
+        RepresentativeQuota.objects.bulk_create(
+            RepresentativeQuota(union=union, congress=congress, group=groups[gid], seats=n)
+            for gid, n in sorted(seats.items())
+        )
+    else:
+        for gid in sorted(seats):
+            congress_services.set_quota(congress=congress, group=groups[gid], seats=seats[gid])
     rows = [
         Representative(
             union_id=union.pk,
@@ -710,6 +735,136 @@ def _session(congress, number, day, reps, rng, today, actor, school) -> Congress
     return session
 
 
+def _session_in_bulk(congress, number, day, reps, rng, today, actor, school) -> CongressSession:
+    """Scale l: the rows create_session, add_agenda_item, open_session, the
+    sign-ins, record_open_vote, record_secret_tally and close_session leave,
+    in one insert each: the session closed with its minutes and the number
+    of representatives at opening, the agenda numbered from 1, a resolution
+    for each item put to the vote, decided by the congress's pass rule on
+    the quorum's figures; then publish_results as at every scale."""
+    places = SCHOOL_PLACES if school else ENTERPRISE_PLACES
+    on_duty = [r for r in reps if r.elected_on <= day and (r.left_on is None or r.left_on > day)]
+    session = CongressSession(
+        union_id=congress.union_id,
+        congress=congress,
+        number=number,
+        date=day,
+        place=rng.choice(places),
+        proposals_open_on=day - timedelta(days=rng.randint(28, 35)),
+        proposals_close_on=day - timedelta(days=rng.randint(5, 8)),
+        state=SessionState.CLOSED,
+        representatives_at_opening=len(on_duty),
+    )
+    items, resolutions = [], []
+    for order, (kind, title, presenter, document, mode, text) in enumerate(
+        _agenda(congress, day, school, number), start=1
+    ):
+        item = AgendaItem(
+            union_id=congress.union_id,
+            order=order,
+            kind=kind,
+            title=title,
+            presenter=presenter,
+            document=document,
+        )
+        items.append(item)
+        if mode:
+            resolutions.append(
+                Resolution(
+                    union_id=congress.union_id,
+                    agenda_item=item,
+                    text=text or f"审议通过{title}",
+                    mode=mode,
+                )
+            )
+    share = rng.uniform(0.88, 0.98)
+    present = [r for r in on_duty if rng.random() < share]
+    if len(present) * 3 <= len(on_duty) * 2:
+        present = on_duty
+    if len(present) * congress.quorum_denominator <= len(on_duty) * congress.quorum_numerator:
+        present = on_duty  # below the quorum the services would not have let it vote
+    votes = []
+    for k, resolution in enumerate(resolutions):
+        resolution.decided_at = _at(day, 10 + k // 2, 30 * (k % 2))
+        if resolution.mode == VoteMode.OPEN:
+            for r in present:
+                draw = rng.random()
+                choice = (
+                    VoteChoice.FOR
+                    if draw < 0.96
+                    else VoteChoice.ABSTAIN
+                    if draw < 0.99
+                    else VoteChoice.AGAINST
+                )
+                votes.append((resolution, r, choice))
+                if choice == VoteChoice.FOR:
+                    resolution.votes_for += 1
+                elif choice == VoteChoice.AGAINST:
+                    resolution.votes_against += 1
+                else:
+                    resolution.votes_abstain += 1
+        else:
+            cast = len(present) - rng.randint(0, max(1, len(present) // 50))
+            against = rng.randint(0, max(0, cast // 30))
+            abstain = rng.randint(0, max(0, cast // 25))
+            resolution.votes_for = cast - against - abstain
+            resolution.votes_against, resolution.votes_abstain = against, abstain
+            resolution.tellers = "、".join(r.member.name for r in rng.sample(present, 2))
+        cast = resolution.votes_for + resolution.votes_against + resolution.votes_abstain
+        resolution.present = len(present)
+        resolution.basis = {
+            PassBasis.ALL: len(on_duty),
+            PassBasis.PRESENT: len(present),
+            PassBasis.CAST: cast,
+        }[congress.pass_basis]
+        passed = (
+            resolution.votes_for * congress.pass_denominator
+            > resolution.basis * congress.pass_numerator
+        )
+        resolution.state = ResolutionState.PASSED if passed else ResolutionState.FAILED
+    session.minutes = (
+        f"{session}应到代表{len(on_duty)}人，实到{len(present)}人。"
+        "大会听取并审议了各项报告，以举手和无记名投票方式表决通过了各项决议；"
+        "提案工作委员会报告了代表提案的征集和办理情况。"
+    )
+    CongressSession.objects.bulk_create([session])
+    for item in items:
+        item.session = session
+    AgendaItem.objects.bulk_create(items)
+    for resolution in resolutions:
+        resolution.session = session
+    Resolution.objects.bulk_create(resolutions)
+    SessionAttendance.objects.bulk_create(
+        [
+            SessionAttendance(
+                union_id=congress.union_id,
+                session=session,
+                representative=r,
+                how=SignInMethod.QR if rng.random() < 0.7 else SignInMethod.LIST,
+                at=_at(day, 8, rng.randint(0, 29)),
+                recorded_by=None,
+            )
+            for r in present
+        ],
+        batch_size=1000,
+    )
+    ResolutionVote.objects.bulk_create(
+        [
+            ResolutionVote(
+                union_id=congress.union_id, resolution=resolution, representative=r, choice=choice
+            )
+            for resolution, r, choice in votes
+        ],
+        batch_size=2000,
+    )
+    post = congress_services.publish_results(session=session, actor=actor)
+    published = min(day + timedelta(days=1), today)
+    session.published_at = _at(published, 9)
+    CongressSession.objects.filter(pk=session.pk).update(published_at=session.published_at)
+    Post.objects.filter(pk=post.pk).update(publish_on=published)
+    return session
+
+
 # Proposals --------------------------------------------------------------------------------
 
 
@@ -750,7 +905,7 @@ def _lead(keywords, handlers, rng):
     return matches[0] if matches else rng.choice(handlers.departments)
 
 
-def _proposals(union, congress, sessions, reps, rng, today, actor, school) -> None:
+def _proposals(union, congress, sessions, reps, rng, today, actor, school, bulk=False) -> None:
     handlers = Handlers(union, rng, reps)
     if not handlers.departments:
         return
@@ -769,8 +924,172 @@ def _proposals(union, congress, sessions, reps, rng, today, actor, school) -> No
         count = max(1, min(cap, round(len(on_duty) * rng.uniform(*rate))))
         combos = [(t, w) for t in themes for w in (wheres if "{where}" in t[1] else [""])]
         picked = rng.sample(combos, min(count, len(combos)))
+        if bulk:
+            plans = [
+                _plan_proposal(session, n, theme, where, on_duty, handlers, rng, today, actor, owed)
+                for n, (theme, where) in enumerate(picked, start=1)
+            ]
+            _write_proposals(plans, handlers, rng, today, actor)
+            continue
         for theme, where in picked:
             _proposal(session, theme, where, on_duty, handlers, rng, today, actor, owed)
+
+
+@dataclass
+class _Planned:
+    """Scale l: one proposal as the services would have left it, before it is written."""
+
+    proposal: Proposal
+    drafted_at: datetime
+    signers: list
+    signed_at: datetime
+    helpers: list = field(default_factory=list)
+    replies: list = field(default_factory=list)
+    convert: tuple | None = None  # (decided on, theme, where): decided through the services
+
+
+def _plan_proposal(session, number, theme, where, reps, handlers, rng, today, actor, owed):
+    """What draft_proposal, co_sign, submit_proposal, decide_proposal,
+    reply_to_proposal and rate_reply leave, in memory: numbered in the order
+    submitted, at least the congress's co-signers, a reply on time when
+    given by the deadline, 不满意 reopening it once with reopen_days more."""
+    category, title, reason, measures, keywords, answer = theme
+    congress = session.congress
+    proposer = rng.choice(reps)
+    drafted_on = session.proposals_open_on + timedelta(days=rng.randint(0, 10))
+    submitted_on = min(drafted_on + timedelta(days=rng.randint(1, 10)), session.proposals_close_on)
+    proposal = Proposal(
+        union_id=session.union_id,
+        session=session,
+        proposer=proposer,
+        title=title.format(where=where).strip(),
+        reason=reason.format(where=where).strip(),
+        measures=measures.format(where=where).strip(),
+        category=category,
+        state=ProposalState.SUBMITTED,
+        number=number,
+        submitted_on=submitted_on,
+    )
+    others = [r for r in reps if r.pk != proposer.pk]
+    signers = rng.sample(others, min(len(others), congress.co_signers_min + rng.randint(0, 3)))
+    signed_on = drafted_on + timedelta(days=rng.randint(0, (submitted_on - drafted_on).days))
+    plan = _Planned(proposal, _at(drafted_on, 16), signers, _at(signed_on, 12))
+    decided_on = session.date + timedelta(days=rng.randint(5, 20))
+    if decided_on > today:
+        return plan
+    draw = rng.random()
+    if draw < 0.1:
+        proposal.state = ProposalState.REJECTED
+        proposal.decided_on, proposal.decided_by = decided_on, actor
+        proposal.decision_reason = rng.choice(REJECT_REASONS)
+        return plan
+    if draw < 0.22:
+        plan.convert = (decided_on, theme, where)
+        return plan
+    lead = _lead(keywords, handlers, rng)
+    others = [d for d in handlers.departments if d != lead]
+    plan.helpers = rng.sample(others, 1) if others and rng.random() < 0.3 else []
+    proposal.state = ProposalState.ACCEPTED
+    proposal.decided_on, proposal.decided_by = decided_on, actor
+    proposal.lead_department = lead
+    proposal.deadline = decided_on + timedelta(days=rng.choice((30, 45, 60, 90)))
+    handler = handlers.user(lead)
+    if owed["left"] or rng.random() < 0.07:
+        owed["left"] = 0
+        return plan
+    late = rng.random() < 0.1
+    replied_on = (
+        proposal.deadline + timedelta(days=rng.randint(3, 20))
+        if late
+        else decided_on + timedelta(days=rng.randint(7, (proposal.deadline - decided_on).days))
+    )
+    if replied_on > today:
+        return plan
+    name = proposer.member.name
+
+    def reply(round_, on, body):
+        plan.replies.append(
+            ProposalReply(
+                union_id=session.union_id,
+                proposal=proposal,
+                round=round_,
+                department=lead,
+                handler=handler,
+                body=body,
+                replied_on=on,
+                on_time=on <= proposal.deadline,
+            )
+        )
+        proposal.state = ProposalState.REPLIED
+        return plan.replies[-1]
+
+    first = reply(
+        1,
+        replied_on,
+        f"{name}代表：您提出的《{proposal.title}》收悉。经{lead.name}研究落实，"
+        f"{answer.format(where=where)}。感谢您对工作的关心和支持。",
+    )
+    rated_on = replied_on + timedelta(days=rng.randint(2, 12))
+    if rated_on > today:
+        return plan
+    draw = rng.random()
+    rating = Rating.SATISFIED if draw < 0.72 else Rating.BASICALLY if draw < 0.93 else None
+    last = first
+    if rating is None:
+        first.rating, first.rated_on = Rating.UNSATISFIED, rated_on
+        first.rating_comment = rng.choice(UNSATISFIED_COMMENTS)
+        proposal.state, proposal.reopened = ProposalState.REOPENED, True
+        proposal.deadline = rated_on + timedelta(days=congress.reopen_days)
+        second_on = rated_on + timedelta(days=rng.randint(5, congress.reopen_days))
+        if second_on > today:
+            return plan
+        last = reply(
+            2,
+            second_on,
+            f"{name}代表：针对您的意见，{lead.name}再次研究并制定了具体实施计划，"
+            f"{answer.format(where=where)}，已明确责任人和完成时间，办理进度将在公开栏公布。",
+        )
+        rated_on = second_on + timedelta(days=rng.randint(2, 10))
+        if rated_on > today:
+            return plan
+        rating = rng.choice((Rating.SATISFIED, Rating.BASICALLY, Rating.BASICALLY))
+    last.rating, last.rated_on = rating, rated_on
+    last.rating_comment = rng.choice(SATISFIED_COMMENTS).strip()
+    proposal.state, proposal.completed_on = ProposalState.COMPLETED, rated_on
+    return plan
+
+
+def _write_proposals(plans: list[_Planned], handlers, rng, today, actor) -> None:
+    """The session's proposals in a few inserts; those converted to an opinion
+    go on through decide_proposal and the voice services, as at every scale."""
+    if not plans:
+        return
+    Proposal.objects.bulk_create([p.proposal for p in plans])
+    # created_at is set on insert: the drafting time goes in after, and on
+    # the instances, which decide_proposal saves whole.
+    for p in plans:
+        p.proposal.created_at = p.drafted_at
+    Proposal.objects.filter(pk__in=[p.proposal.pk for p in plans]).update(
+        created_at=Case(*(When(pk=p.proposal.pk, then=Value(p.drafted_at)) for p in plans))
+    )
+    union_id = plans[0].proposal.union_id
+    insert_rows(
+        CoSignature,
+        fixed={"union": union_id},
+        columns=("proposal", "representative", "at"),
+        rows=[(p.proposal.pk, r.pk, p.signed_at) for p in plans for r in p.signers],
+    )
+    insert_rows(
+        Proposal.helper_departments.through,
+        fixed={},
+        columns=("proposal", "department"),
+        rows=[(p.proposal.pk, d.pk) for p in plans for d in p.helpers],
+    )
+    ProposalReply.objects.bulk_create([r for p in plans for r in p.replies])
+    for p in plans:
+        if p.convert:
+            decided_on, theme, where = p.convert
+            _convert(p.proposal, decided_on, handlers, theme, where, rng, today, actor)
 
 
 def _proposal(session, theme, where, reps, handlers, rng, today, actor, owed) -> None:

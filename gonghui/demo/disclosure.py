@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.demo import areas
 from gonghui.demo.builder import insert_rows
 from gonghui.disclosure.models import Audience, Category, Feedback, FeedbackKind, Post, Read
 from gonghui.disclosure.services import budget_post, sanitise
@@ -275,7 +276,10 @@ def _moment(day: date, rng: random.Random) -> datetime:
 
 
 @transaction.atomic
-def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
+def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = False) -> None:
+    """With `bulk` (scale l), this year's posts only, read in the portal by a
+    tenth to a quarter of the roll: a city's small enterprises mostly read
+    the paper board (docs/scaling.md)."""
     members = list(
         Member.objects.filter(union=union, status=Status.ACTIVE).values_list("pk", "user_id")
     )
@@ -298,7 +302,7 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
     end = datetime.combine(today, time(23, 59), tzinfo=timezone.get_current_timezone())
 
     posts = []  # (publish_on, category, title, body, audience, source_id)
-    for y in (today.year - 1, today.year):
+    for y in areas.years(today, bulk):
         for month, category, title, audience, paragraphs in templates:
             if small and rng.random() < 0.3:
                 continue  # a small union discloses less
@@ -351,7 +355,7 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
 
     everyone = [pk for pk, _ in members]
     share_cap = MAX_READS / (len(everyone) * max(1, len(saved)))
-    read_share = min(rng.uniform(0.4, 0.8), share_cap)
+    read_share = min(rng.uniform(*((0.1, 0.25) if bulk else (0.4, 0.8))), share_cap)
     reads, asked = [], []
     for post_id, on, audience, category, _ in saved:
         audience_ids = everyone if audience == Audience.ALL else sorted(reps)

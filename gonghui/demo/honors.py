@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from gonghui.demo import areas
 from gonghui.honors import services
 from gonghui.honors.models import (
     Announcement,
@@ -64,9 +65,10 @@ TITLES = [
 ]
 
 
-def _months(today: date) -> list[date]:
-    """First days of every month from January last year to last month."""
-    out, day = [], date(today.year - 1, 1, 1)
+def _months(today: date, bulk: bool) -> list[date]:
+    """First days of every month from January last year (this year at scale l)
+    to last month."""
+    out, day = [], date(areas.years(today, bulk)[0], 1, 1)
     this_month = today.replace(day=1)
     while day < this_month:
         out.append(day)
@@ -75,7 +77,8 @@ def _months(today: date) -> list[date]:
 
 
 @transaction.atomic
-def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
+def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = False) -> None:
+    """With `bulk` (scale l), the monthly assessments of this year only."""
     school = union.kind in SCHOOL_KINDS
     groups = list(Group.objects.filter(union=union).order_by("pk"))
     members = list(
@@ -96,7 +99,7 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
     )
     items = list(rule.items.all())
     reasons = {n: r for n, _, _, r in items_spec}
-    months = _months(today)
+    months = _months(today, bulk)
     group_award = kinds["优秀班级" if school else "优秀小组"]
     star = kinds["岗位之星"]
     star_reasons = SCHOOL_STAR_REASONS if school else STAR_REASONS

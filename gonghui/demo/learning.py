@@ -187,7 +187,9 @@ def _tz(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 @transaction.atomic
-def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
+def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = False) -> None:
+    """With `bulk` (scale l), this year only, and a third to three fifths of
+    the roll sitting each test (docs/scaling.md)."""
     members = list(
         Member.objects.filter(union=union, status="active")
         .only("id", "group_id", "joined_on", "name")
@@ -196,12 +198,13 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
     if not members:
         return
     school = union.kind in SCHOOL_KINDS
-    start = date(today.year - 1, 1, 1)
+    start = date(today.year if bulk else today.year - 1, 1, 1)
     questions = _bank(union, school)
     sessions = _trainings(union, rng, start, today, school, members, actor)
     if len(members) >= DAILY_FROM_ROLL:
-        _daily(union, rng, today, members, questions)
-    _exams(union, rng, start, today, school, members, questions, actor)
+        _daily(union, rng, start, today, members, questions)
+    sitting = (0.3, 0.6) if bulk else (0.6, 0.9)
+    _exams(union, rng, start, today, school, members, questions, actor, sitting)
     _contests(union, rng, start, today, school, members)
     _qualifications(union, rng, start, today, members, sessions)
 
@@ -223,7 +226,7 @@ def _trainings(union, rng, start, today, school, members, actor) -> list[Trainin
     plan = SCHOOL_TRAININGS if school else ENTERPRISE_TRAININGS
     per_year = min(6 + len(members) // 400, 40)
     sessions, attendance = [], []
-    for year in (start.year, today.year):
+    for year in range(start.year, today.year + 1):
         for n in range(per_year):
             on = date(year, 1, 1) + timedelta(days=rng.randint(10, 350))
             if on > today:
@@ -275,10 +278,10 @@ def _answer(question: Question, right: bool, rng: random.Random) -> list[int]:
     return [rng.choice(wrong)]
 
 
-def _daily(union, rng, today, members, questions) -> None:
-    """Workdays since 1 September last year; each member who takes part answers
-    a few of them (one answer a day), four in five rightly."""
-    days = _workdays(date(today.year - 1, 9, 1), today)
+def _daily(union, rng, start, today, members, questions) -> None:
+    """Workdays since 1 September last year (or `start`, if later); each member
+    who takes part answers a few of them (one answer a day), four in five rightly."""
+    days = _workdays(max(date(today.year - 1, 9, 1), start), today)
     dailies = DailyQuestion.objects.bulk_create(
         DailyQuestion(union=union, on=day, question=questions[i % len(questions)])
         for i, day in enumerate(days)
@@ -303,10 +306,10 @@ def _daily(union, rng, today, members, questions) -> None:
     )
 
 
-def _exams(union, rng, start, today, school, members, questions, actor) -> None:
+def _exams(union, rng, start, today, school, members, questions, actor, sitting) -> None:
     """A union knowledge test in April and, in enterprises of any size and
     larger schools, a safety test in June (安全生产月); most members sit each."""
-    for year in (start.year, today.year):
+    for year in range(start.year, today.year + 1):
         tests = [("工会知识测试" if school else "工会知识竞赛", 4, "工会知识")]
         if not school or len(members) >= 100:
             tests.append(("安全知识测试" if school else "安全生产月知识竞赛", 6, "安全生产"))
@@ -326,15 +329,15 @@ def _exams(union, rng, start, today, school, members, questions, actor) -> None:
                 created_by=actor,
             )
             exam.questions.set(paper)
-            _sittings(union, rng, exam, paper, members, min(closes, _tz(today, 17)))
+            _sittings(union, rng, exam, paper, members, min(closes, _tz(today, 17)), sitting)
             if focus == "安全生产":
                 _sat_as_safety_contest(union, exam, actor)
 
 
-def _sittings(union, rng, exam, paper, members, last) -> None:
+def _sittings(union, rng, exam, paper, members, last, sitting) -> None:
     if last <= exam.opens_at:
         return
-    share = rng.uniform(0.6, 0.9)
+    share = rng.uniform(*sitting)
     span = max(1, int((last - exam.opens_at).total_seconds()))
     skill = rng.uniform(0.72, 0.88)
     rows = []
@@ -409,7 +412,7 @@ def _contests(union, rng, start, today, school, members) -> None:
             ),
         ]
     awards = ["一等奖", "二等奖", "二等奖", "三等奖", "三等奖", "三等奖"]
-    for year in (start.year, today.year):
+    for year in range(start.year, today.year + 1):
         for title, trade, level, month in plan:
             on = date(year, month, rng.randint(5, 25))
             if on > today:
@@ -446,7 +449,7 @@ def _qualifications(union, rng, start, today, members, sessions) -> None:
         .first()
     )
     if chair is not None:
-        obtained = date(start.year, rng.randint(4, 11), rng.randint(1, 28))
+        obtained = min(date(start.year, rng.randint(4, 11), rng.randint(1, 28)), today)
         rows.append(
             Qualification(
                 union=union,

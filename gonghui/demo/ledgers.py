@@ -27,6 +27,7 @@ fraction of a window; anything that would fall after today is not recorded,
 so the same seed gives the same rows on the same day.
 """
 
+import contextlib
 import itertools
 import random
 from dataclasses import dataclass, field
@@ -53,17 +54,22 @@ from gonghui.activities.models import (
 from gonghui.care import queries as care_queries
 from gonghui.care import services as care
 from gonghui.care.models import (
+    AidState,
+    Assistance,
     AssistanceKind,
     AssistanceSource,
+    CaseReview,
     Channel,
     Donation,
     FestivalDistribution,
     GiftRecipient,
+    HardshipCase,
     HardshipCause,
     HardshipLevel,
     MutualAidEnrolment,
     Occasion,
     ReviewOutcome,
+    SchoolAid,
     Visit,
     VisitKind,
 )
@@ -567,11 +573,16 @@ class Books:
     # Scale l: write in bulk what the services would write one record at a time.
     bulk: bool = False
     payments: list = field(default_factory=list)  # bulk: payments not yet inserted
-    income_moved: dict = field(default_factory=dict)  # bulk: line pk -> income not yet on it
+    # bulk: line pk -> money booked on the line in memory, not yet in its row
+    moved: dict = field(default_factory=dict)
     allocation_rules: object = None  # bulk: the union's finance settings, read once
 
     @property
-    def years(self) -> tuple[int, int]:
+    def years(self) -> tuple[int, ...]:
+        """Last year and this year to date; at scale l this year only: the
+        issue's "a year of ledgers" for a million members (docs/scaling.md)."""
+        if self.bulk:
+            return (self.today.year,)
         return self.today.year - 1, self.today.year
 
     def line(self, year: int, name: str) -> BudgetLine:
@@ -591,10 +602,31 @@ class Books:
     def on_roll(self, day: date) -> list:
         return [m for m in self.members if m.joined_on <= day]
 
-    def pay(self, *, amount, line: str, on: date, payee: str, pays_for=None, note: str = ""):
+    def pay(
+        self,
+        *,
+        amount,
+        line: str,
+        on: date,
+        payee: str,
+        pays_for=None,
+        note: str = "",
+        voucher=None,
+        key=None,
+    ):
+        """Pay from a line; `voucher` and `key`, the record's own, only at scale l
+        (the services there make them up the same way)."""
         if self.bulk:
             return _quick_payment(
-                self, amount=amount, line=line, on=on, payee=payee, pays_for=pays_for, note=note
+                self,
+                amount=amount,
+                line=line,
+                on=on,
+                payee=payee,
+                pays_for=pays_for,
+                note=note,
+                voucher=voucher,
+                key=key,
             )
         return finance.record_payment(
             union=self.union,
@@ -670,26 +702,18 @@ def _link(record) -> dict:
     return {"linked_type": ContentType.objects.get_for_model(record), "linked_id": record.pk}
 
 
-def _quick_payment(books: Books, *, amount, line: str, on: date, payee: str, pays_for, note):
-    """What finance.record_payment writes, in one query now and one insert for
-    the whole union at the end: the line's `actual` moves at once (so a
-    payment that takes it over budget is flagged, as record_payment flags it,
-    whatever the services booked on the line in between) and the payment,
-    which nothing reads before the union is done, waits in `books.payments`."""
+def _quick_payment(
+    books: Books, *, amount, line: str, on: date, payee: str, pays_for, note, voucher=None, key=None
+):
+    """What finance.record_payment writes, with no query until the union is
+    done: the line's `actual` moves in memory (so a payment that takes it
+    over budget is flagged, as record_payment flags it) and reaches its row
+    in `_flush`, with the payments, which nothing reads before. A service
+    that books on a line in between goes through `_synced`."""
     amount = _yuan(amount)
     budget_line = books.line(on.year, line)
-    table, actual, budget = (
-        BudgetLine._meta.db_table,
-        BudgetLine._meta.get_field("actual").column,
-        BudgetLine._meta.get_field("budget").column,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'UPDATE "{table}" SET "{actual}" = "{actual}" + %s WHERE "id" = %s'
-            f' RETURNING "{actual}", "{budget}"',
-            [amount, budget_line.pk],
-        )
-        budget_line.actual, budget_line.budget = cursor.fetchone()
+    budget_line.actual += amount
+    books.moved[budget_line.pk] = books.moved.get(budget_line.pk, 0) + amount
     payment = Payment(
         union=books.union,
         line=budget_line,
@@ -697,9 +721,9 @@ def _quick_payment(books: Books, *, amount, line: str, on: date, payee: str, pay
         on=on,
         amount=amount,
         payee=payee[:100].strip(),
-        voucher=books.voucher(on),
+        voucher=voucher or books.voucher(on),
         note=note[:200].strip(),
-        idempotency_key=books.key("payment"),
+        idempotency_key=key or books.key("payment"),
         over_budget=budget_line.actual > budget_line.budget,
         over_budget_reason=OVER_BUDGET_REASON,
         created_by=books.actor,
@@ -707,6 +731,35 @@ def _quick_payment(books: Books, *, amount, line: str, on: date, payee: str, pay
     )
     books.payments.append(payment)
     return payment
+
+
+def _write_moved(books: Books, pks) -> None:
+    """Add the money booked in memory to the lines' rows, one query for them all."""
+    moved = [(pk, books.moved.pop(pk)) for pk in list(pks) if pk in books.moved]
+    if not moved:
+        return
+    table = BudgetLine._meta.db_table
+    actual = BudgetLine._meta.get_field("actual").column
+    whens = " ".join("WHEN %s THEN %s" for _ in moved)
+    params = [v for pair in moved for v in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET "{actual}" = "{actual}" + CASE "id" {whens} END'
+            f' WHERE "id" IN ({", ".join(["%s"] * len(moved))})',
+            params + [pk for pk, _ in moved],
+        )
+
+
+@contextlib.contextmanager
+def _synced(books: Books, year: int, name: str):
+    """Around a service that books on a line at scale l: the line's row first
+    gets what was booked in memory, and the line is read back after."""
+    budget_line = books.line(year, name)
+    if books.bulk:
+        _write_moved(books, [budget_line.pk])
+    yield budget_line
+    if books.bulk:
+        budget_line.refresh_from_db(fields=["actual", "budget"])
 
 
 def _quick_income(
@@ -731,16 +784,15 @@ def _quick_income(
         **_link(received_for),
     )
     Income.objects.bulk_create([income])
-    books.income_moved[budget_line.pk] = books.income_moved.get(budget_line.pk, 0) + amount
+    budget_line.actual += amount
+    books.moved[budget_line.pk] = books.moved.get(budget_line.pk, 0) + amount
     return income
 
 
 def _flush(books: Books) -> None:
     Payment.objects.bulk_create(books.payments, batch_size=1000)
     books.payments = []
-    for pk, amount in books.income_moved.items():
-        BudgetLine.objects.filter(pk=pk).update(actual=F("actual") + amount)
-    books.income_moved = {}
+    _write_moved(books, list(books.moved))
 
 
 # Money -------------------------------------------------------------------------------------
@@ -1524,8 +1576,9 @@ def _visits_in_bulk(books: Books, planned: list[PlannedVisit]) -> None:
         )
     linked_type = ContentType.objects.get_for_model(Visit).pk
     lines = {year: books.line(year, "送温暖慰问") for year in books.years}
-    for line in lines.values():
-        line.refresh_from_db()
+    if not books.bulk:  # at scale l the lines in memory are current
+        for line in lines.values():
+            line.refresh_from_db()
     spent = {line.pk: line.actual for line in lines.values()}
     rows = []
     for visit, v in zip(visits, planned, strict=True):
@@ -1570,6 +1623,10 @@ def _visits_in_bulk(books: Books, planned: list[PlannedVisit]) -> None:
         rows=rows,
     )
     for line in lines.values():
+        if books.bulk:
+            books.moved[line.pk] = books.moved.get(line.pk, 0) + spent[line.pk] - line.actual
+            line.actual = spent[line.pk]
+            continue
         BudgetLine.objects.filter(pk=line.pk).update(
             actual=F("actual") + (spent[line.pk] - line.actual)
         )
@@ -1591,6 +1648,9 @@ _CASES = (
 
 def help_hardship_cases(books: Books) -> None:
     """Cases filed last year, reviewed this January, helped each year; one closed."""
+    if books.bulk:
+        _hardship_in_bulk(books)
+        return
     rng = books.rng
     last, this = books.years
     count = max(2, round(len(books.members) * books.profile.hardship_share))
@@ -1641,6 +1701,106 @@ def help_hardship_cases(books: Books) -> None:
                     AssistanceKind.FESTIVAL,
                     review_on + timedelta(days=rng.randint(1, 10)),
                 )
+
+
+def _hardship_in_bulk(books: Books) -> None:
+    """Scale l: what file_case, review_case, record_assistance and
+    approve_assistance write, in a dozen queries for the union. The case
+    files stand from last year (filed then, with the member's paper consent
+    to hardship and, for health details, health data, as file_case
+    requires); the ledgers begin this January, so the money is this year's:
+    each case reviewed on its January review day, one in four released
+    there (closed that day with the reason), the others continued and
+    helped at the Spring Festival, seven in ten from the union's fund
+    (approved and paid from 困难职工帮扶) and the rest from the upper union."""
+    rng = books.rng
+    (this,) = books.years
+    count = max(2, round(len(books.members) * books.profile.hardship_share))
+    chosen = rng.sample(books.members, min(count, len(books.members)))
+    cases, plans, signed = [], [], {ConsentCategory.HARDSHIP: {}, ConsentCategory.HEALTH: {}}
+    for n, member in enumerate(chosen):
+        level, causes, health = _CASES[n % len(_CASES)]
+        filed = max(member.joined_on, _in_year(this - 1, rng))
+        if filed.year != this - 1:
+            continue
+        signed[ConsentCategory.HARDSHIP][member] = filed
+        if health:
+            signed[ConsentCategory.HEALTH][member] = filed
+        case = HardshipCase(
+            union=books.union,
+            member=member,
+            level=level,
+            causes=list(causes),
+            household_size=rng.randint(2, 5),
+            income_per_capita=_yuan(rng.randint(800, 1450)),
+            health_details=health,
+            filed_on=filed,
+            created_by=books.actor,
+        )
+        review_on = _day(this, 1, 15, rng)
+        review = None
+        if books.past(review_on):
+            closing = n % 4 == 3
+            note = "家庭收入已高于困难认定收入线，解除档案" if closing else "情况未变，继续帮扶"
+            review = CaseReview(
+                union=books.union,
+                on=review_on,
+                outcome=ReviewOutcome.RELEASE if closing else ReviewOutcome.CONTINUE,
+                note=note,
+                reviewed_by=books.actor,
+            )
+            if closing:
+                case.closed_on, case.close_reason = review_on, note
+        cases.append(case)
+        plans.append((case, review))
+    for category, members in signed.items():
+        if members:
+            consents.paper(union=books.union, signed=members, category=category, actor=books.actor)
+    HardshipCase.objects.bulk_create(cases)
+    reviews = []
+    for case, review in plans:
+        if review is not None:
+            review.case = case
+            reviews.append(review)
+    CaseReview.objects.bulk_create(reviews)
+    helped = []
+    for review in reviews:
+        on = review.on + timedelta(days=rng.randint(1, 10))
+        if review.outcome != ReviewOutcome.CONTINUE or not books.past(on):
+            continue
+        case = review.case
+        from_fund = rng.random() < 0.7
+        kind = AssistanceKind.FESTIVAL
+        helped.append(
+            Assistance(
+                union=books.union,
+                case=case,
+                member=case.member,
+                kind=kind,
+                source=AssistanceSource.FUND if from_fund else AssistanceSource.UPPER,
+                amount=_yuan(800),
+                on=on,
+                reason=f"{AssistanceKind(kind).label}（{case.get_level_display()}）",
+                line=books.line(on.year, "困难职工帮扶") if from_fund else None,
+                voucher=books.voucher(on) if from_fund else "",
+                approved_by=books.actor,
+                approved_at=timezone.now(),
+                created_by=books.actor,
+            )
+        )
+    Assistance.objects.bulk_create(helped)
+    for assistance in helped:
+        if assistance.source == AssistanceSource.FUND:
+            books.pay(
+                amount=assistance.amount,
+                line="困难职工帮扶",
+                on=assistance.on,
+                payee=assistance.member.name,
+                pays_for=assistance,
+                note=f"{assistance.get_kind_display()} {assistance.reason}",
+                voucher=assistance.voucher,
+                key=f"care.assistance.{assistance.pk}",
+            )
 
 
 def _assist(books: Books, member, case, kind: str, on: date) -> None:
@@ -1728,16 +1888,17 @@ def run_campaign(books: Books) -> None:
     else:
         for gift in gifts:
             care.record_donation(campaign=campaign, actor=books.actor, **gift)
-    care.contribute_from_fund(
-        campaign=campaign,
-        amount=CAMPAIGN_FUND,
-        on=closes,
-        line=books.line(year, "困难职工帮扶"),
-        voucher=books.voucher(closes),
-        idempotency_key=books.key("fund"),
-        over_budget_reason=OVER_BUDGET_REASON,
-        actor=books.actor,
-    )
+    with _synced(books, year, "困难职工帮扶") as line:
+        care.contribute_from_fund(
+            campaign=campaign,
+            amount=CAMPAIGN_FUND,
+            on=closes,
+            line=line,
+            voucher=books.voucher(closes),
+            idempotency_key=books.key("fund"),
+            over_budget_reason=OVER_BUDGET_REASON,
+            actor=books.actor,
+        )
     care.hand_over(
         campaign=campaign,
         amount=CAMPAIGN_RAISED + CAMPAIGN_FUND,
@@ -1760,6 +1921,9 @@ _SCHOOLS = [
 
 def grant_school_aid(books: Books) -> None:
     """金秋助学 each August: most applications approved, one in six declined."""
+    if books.bulk:
+        _school_aid_in_bulk(books)
+        return
     rng = books.rng
     for year in books.years:
         count = max(2, round(len(books.members) * books.profile.school_aid_share))
@@ -1793,6 +1957,54 @@ def grant_school_aid(books: Books) -> None:
                 over_budget_reason=OVER_BUDGET_REASON,
                 actor=books.actor,
             )
+
+
+def _school_aid_in_bulk(books: Books) -> None:
+    """Scale l: what apply_school_aid and approve_school_aid or
+    decline_school_aid write, one insert for the year's applications (decided
+    on the same day, approved with the amount and line, or declined with the
+    reason) and their payments from 金秋助学 with the union's other payments."""
+    rng = books.rng
+    for year in books.years:
+        count = max(2, round(len(books.members) * books.profile.school_aid_share))
+        applied = _day(year, 8, 15, rng, 8)
+        decided = applied + timedelta(days=12)
+        if not books.past(decided):
+            continue
+        parents = [m for m in books.on_roll(applied) if 40 <= year - m.birth_date.year <= 55]
+        aids = []
+        for n, member in enumerate(rng.sample(parents, min(count, len(parents)))):
+            school, grade, new = rng.choice(_SCHOOLS)
+            declined = n % 6 == 5
+            aids.append(
+                SchoolAid(
+                    union=books.union,
+                    member=member,
+                    child_name=member.name[0] + rng.choice(["子涵", "思远", "雨桐"]),
+                    school=school,
+                    grade=grade,
+                    new_admission=new,
+                    applied_on=applied,
+                    state=AidState.DECLINED if declined else AidState.APPROVED,
+                    amount=None if declined else _yuan(2000 if new else 1000),
+                    decline_reason="家庭人均收入高于助学标准" if declined else "",
+                    decided_on=decided,
+                    decided_by=books.actor,
+                    line=None if declined else books.line(year, "金秋助学"),
+                )
+            )
+        SchoolAid.objects.bulk_create(aids)
+        for aid in aids:
+            if aid.state == AidState.APPROVED:
+                books.pay(
+                    amount=aid.amount,
+                    line="金秋助学",
+                    on=decided,
+                    payee=aid.member.name,
+                    pays_for=aid,
+                    note=f"金秋助学：{aid.child_name}（{aid.school}）",
+                    key=f"care.school_aid.{aid.pk}",
+                )
 
 
 def give_festival_gifts(books: Books) -> None:

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from gonghui.demo import areas
 from gonghui.members.models import Member
 from gonghui.orgs.models import Department, Group, Union, UnionKind
 from gonghui.safety import draw as drawing
@@ -114,7 +115,8 @@ def _day(rng: random.Random, start: date, end: date) -> date:
 
 
 @transaction.atomic
-def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
+def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = False) -> None:
+    """With `bulk` (scale l), this year's safety ledgers only."""
     members = list(
         Member.objects.filter(union=union, status="active").values_list("pk", "group_id")
     )
@@ -123,7 +125,7 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
     school = union.kind in SCHOOL_KINDS
     departments = list(Department.objects.filter(union=union).values_list("pk", flat=True))
     groups = list(Group.objects.filter(union=union).order_by("name"))
-    start = date(today.year - 1, 1, 1)
+    start = date(areas.years(today, bulk)[0], 1, 1)
     inspections = _inspections(union, rng, start, today, school, actor, len(members))
     _hazards(union, rng, start, today, school, actor, members, departments, inspections)
     _drills(union, rng, start, today, school, actor, len(members))

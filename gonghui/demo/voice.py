@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from gonghui.demo import areas
 from gonghui.demo.builder import insert_rows
 from gonghui.finance.models import BudgetLine
 from gonghui.finance.models import Category as FinanceCategory
@@ -208,7 +209,8 @@ def _day(rng: random.Random, start: date, end: date) -> date:
 
 
 @transaction.atomic
-def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
+def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = False) -> None:
+    """With `bulk` (scale l), this year's opinions and suggestions only."""
     members = list(
         Member.objects.filter(union=union, status=Status.ACTIVE)
         .order_by("pk")
@@ -225,7 +227,7 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
         if department_id is not None:
             by_department.setdefault(department_id, []).append(pk)
     rate = RATE["school" if school else "enterprise"]
-    start = date(today.year - 1, 1, 1)
+    start = date(areas.years(today, bulk)[0], 1, 1)
     days = (today - start).days + 1
     count = max(2, round(len(members) * rate * days / 365 * rng.uniform(0.8, 1.2)))
     now = timezone.now()
@@ -313,14 +315,14 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
         ),
         rows=rows,
     )
-    _paid_rewards(union=union, rng=rng, today=today, actor=actor)
+    _paid_rewards(union=union, rng=rng, today=today, actor=actor, bulk=bulk)
 
 
-def _paid_rewards(*, union: Union, rng: random.Random, today: date, actor) -> None:
+def _paid_rewards(*, union: Union, rng: random.Random, today: date, actor, bulk: bool) -> None:
     """A few golden ideas a year rewarded from the fund's 其他支出 line."""
     if actor is None:
         return
-    for year in (today.year - 1, today.year):
+    for year in areas.years(today, bulk):
         line = BudgetLine.objects.filter(
             union=union, fiscal_year__year=year, category=FinanceCategory.OTHER_EXPENDITURE
         ).first()

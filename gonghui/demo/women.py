@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Case, Value, When
 
-from gonghui.demo import consents
+from gonghui.demo import areas, consents
 from gonghui.demo.builder import insert_rows
 from gonghui.finance import services as finance
 from gonghui.finance.models import BudgetLine, Category, FiscalYear
@@ -56,7 +56,8 @@ NURSING = [
 
 
 @transaction.atomic
-def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
+def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = False) -> None:
+    """With `bulk` (scale l), this year's insurance and checkups only."""
     women = list(
         Member.objects.filter(union=union, status="active", gender=Gender.FEMALE)
         .only("id", "union_id", "birth_date", "joined_on", "name", "user_id")
@@ -65,7 +66,7 @@ def fill(*, union: Union, rng: random.Random, today: date, actor) -> None:
     if not women:
         return
     school = union.kind in SCHOOL_KINDS
-    for year in (today.year - 1, today.year):
+    for year in areas.years(today, bulk):
         _insurance(union, rng, year, today, women, actor)
         _checkups(union, rng, year, today, actor)
     _protection(union, rng, today, women, school, actor)

@@ -12,15 +12,41 @@ from django.test import override_settings
 from django_scopes import scopes_disabled
 
 from gonghui.activities.models import Activity, SignUp, SignUpState
-from gonghui.care.models import Donation, DonationCampaign
+from gonghui.care.models import (
+    AidState,
+    Assistance,
+    AssistanceSource,
+    CaseReview,
+    Donation,
+    DonationCampaign,
+    HardshipCase,
+    ReviewOutcome,
+    SchoolAid,
+)
 from gonghui.demo import ledgers, scales
 from gonghui.demo.tests.dates import SEED, TODAY
+from gonghui.democracy.models import (
+    CongressSession,
+    Proposal,
+    ProposalState,
+    Rating,
+    Resolution,
+    ResolutionState,
+    ResolutionVote,
+    SessionAttendance,
+    SessionState,
+    VoteChoice,
+    VoteMode,
+)
+from gonghui.democracy.queries import congress as congress_queries
+from gonghui.disclosure.models import Post
 from gonghui.finance.models import (
     Allocation,
     BudgetLine,
     Category,
     DuesImport,
     DuesPayment,
+    FiscalYear,
     Income,
     Payment,
     UpwardTransfer,
@@ -28,6 +54,8 @@ from gonghui.finance.models import (
 from gonghui.members.models import Member, Status
 from gonghui.orgs.models import Union
 from gonghui.periods import Period
+from gonghui.privacy.models import Consent
+from gonghui.privacy.purposes import Category as PrivacyCategory
 from gonghui.reports import registry
 from gonghui.rollup.models import Change
 
@@ -62,9 +90,19 @@ def test_every_member_is_counted_once_by_the_live_figures(units):
     assert each == active
 
 
+def test_the_ledgers_cover_this_year_only(units):
+    assert set(FiscalYear.objects.filter(union__in=units).values_list("year", flat=True)) == {
+        TODAY.year
+    }
+    before = Q(union__in=units, on__lt=THIS_YEAR.start)
+    assert not Payment.objects.filter(before).exists()
+    assert not Income.objects.filter(before).exists()
+    assert not DuesPayment.objects.filter(union__in=units, month__lt=THIS_YEAR.start).exists()
+
+
 def test_every_budget_lines_actual_is_what_was_booked_to_it(units):
     lines = BudgetLine.objects.filter(union__in=units)
-    assert lines.count() >= 2 * 2 * len(ledgers.LINES)
+    assert lines.count() >= 2 * len(ledgers.LINES)
     for line in lines:
         paid = Payment.objects.filter(line=line).aggregate(s=Sum("amount"))["s"] or 0
         received = Income.objects.filter(line=line).aggregate(s=Sum("amount"))["s"] or 0
@@ -73,13 +111,13 @@ def test_every_budget_lines_actual_is_what_was_booked_to_it(units):
 
 def test_the_live_totals_equal_the_rows_written_in_bulk(units):
     ids = [u.pk for u in units]
-    for period in (LAST_YEAR, THIS_YEAR):
-        on = Q(union__in=ids, on__gte=period.start, on__lte=period.end)
-        paid = Payment.objects.filter(on).aggregate(s=Sum("amount"))["s"]
-        received = Income.objects.filter(on).aggregate(s=Sum("amount"))["s"]
-        assert paid > 0 and received > 0
-        assert registry.value("finance.expenditure_total", ids, period) == paid
-        assert registry.value("finance.income_total", ids, period) == received
+    on = Q(union__in=ids, on__gte=THIS_YEAR.start, on__lte=THIS_YEAR.end)
+    paid = Payment.objects.filter(on).aggregate(s=Sum("amount"))["s"]
+    received = Income.objects.filter(on).aggregate(s=Sum("amount"))["s"]
+    assert paid > 0 and received > 0
+    assert registry.value("finance.expenditure_total", ids, THIS_YEAR) == paid
+    assert registry.value("finance.income_total", ids, THIS_YEAR) == received
+    assert registry.value("finance.expenditure_total", ids, LAST_YEAR) == 0
 
 
 def test_only_payments_on_lines_gone_over_budget_are_flagged(units):
@@ -92,7 +130,8 @@ def test_only_payments_on_lines_gone_over_budget_are_flagged(units):
 
 def test_each_dues_deduction_adds_up_to_its_batch_and_its_income(units):
     batches = DuesImport.objects.filter(union__in=units).select_related("income")
-    assert batches.count() == 2 * (12 + TODAY.month - 1)
+    # This year's months whose deduction, on the 10th of the next, is done.
+    assert batches.count() == 2 * (TODAY.month - 1 if TODAY.day >= 10 else TODAY.month - 2)
     for batch in batches.annotate(paid=Sum("payments__amount"), rows_=Count("payments")):
         assert batch.paid == batch.total == batch.income.amount
         assert batch.rows_ == batch.rows
@@ -140,3 +179,137 @@ def test_the_campaign_raised_what_the_seed_report_says(units):
 def test_no_audit_entries_are_written_and_each_union_is_marked_for_the_summaries(units):
     assert not LogEntry.objects.filter(actor__username=scales.LEDGER_CLERK).exists()
     assert set(Change.objects.values_list("union_id", flat=True)) >= {u.pk for u in units}
+
+
+# Hardship cases, school aid, congresses and proposals, written in bulk at scale l.
+
+
+def test_each_hardship_case_has_the_consents_file_case_requires(units):
+    cases = HardshipCase.objects.filter(union__in=units)
+    assert cases.exists()
+    for case in cases:
+        needed = [PrivacyCategory.HARDSHIP] + (
+            [PrivacyCategory.HEALTH] if case.health_details else []
+        )
+        for category in needed:
+            consent = Consent.objects.get(member=case.member, category=category, withdrawn_at=None)
+            assert consent.signed_on <= case.filed_on, (case.pk, category)
+
+
+def test_a_released_case_is_closed_on_its_review_and_the_others_stay_open(units):
+    reviews = CaseReview.objects.filter(union__in=units).select_related("case")
+    assert reviews.filter(outcome=ReviewOutcome.CONTINUE).exists()
+    for review in reviews:
+        if review.outcome == ReviewOutcome.RELEASE:
+            assert review.case.closed_on == review.on and review.case.close_reason == review.note
+        else:
+            assert review.case.closed_on is None
+        assert review.on >= review.case.filed_on
+
+
+def test_hardship_review_coverage_counts_every_open_case_reviewed_this_year(units):
+    ids = [u.pk for u in units]
+    still_open = HardshipCase.objects.filter(union__in=ids, closed_on=None).count()
+    assert registry.value("care.hardship_open", ids, THIS_YEAR) == still_open
+    assert registry.value("care.hardship_reviewed", ids, THIS_YEAR) == still_open
+
+
+def test_assistance_is_approved_for_open_cases_and_paid_once_from_the_fund(units):
+    helped = Assistance.objects.filter(union__in=units).select_related("case")
+    assert helped.filter(source=AssistanceSource.FUND).exists()
+    for assistance in helped:
+        assert assistance.approved_at is not None
+        assert assistance.case.closed_on is None
+        paid = Payment.objects.filter(idempotency_key=f"care.assistance.{assistance.pk}")
+        if assistance.source == AssistanceSource.FUND:
+            (payment,) = paid
+            assert payment.amount == assistance.amount and payment.line == assistance.line
+            assert payment.voucher == assistance.voucher and payment.on == assistance.on
+        else:
+            assert not paid.exists() and assistance.line is None
+    total = helped.aggregate(s=Sum("amount"))["s"]
+    assert registry.value("care.assistance_amount", [u.pk for u in units], THIS_YEAR) == total
+
+
+def test_school_aid_is_approved_with_a_payment_or_declined_with_a_reason(units):
+    aids = SchoolAid.objects.filter(union__in=units)
+    assert aids.filter(state=AidState.APPROVED).exists()
+    for aid in aids:
+        assert aid.decided_on and aid.decided_on >= aid.applied_on
+        paid = Payment.objects.filter(idempotency_key=f"care.school_aid.{aid.pk}")
+        if aid.state == AidState.APPROVED:
+            (payment,) = paid
+            assert payment.amount == aid.amount and payment.line_id == aid.line_id
+        else:
+            assert aid.decline_reason and aid.amount is None and not paid.exists()
+    approved = aids.filter(state=AidState.APPROVED)
+    ids = [u.pk for u in units]
+    assert registry.value("care.school_aid_granted", ids, THIS_YEAR) == approved.count()
+    amount = approved.aggregate(s=Sum("amount"))["s"]
+    assert registry.value("care.school_aid_amount", ids, THIS_YEAR) == amount
+
+
+def test_each_congress_session_is_closed_voted_and_published(units):
+    sessions = CongressSession.objects.filter(union__in=units).select_related("congress")
+    assert sessions.exists()
+    for session in sessions:
+        assert session.state == SessionState.CLOSED and session.published_at is not None
+        quorum = congress_queries.quorum(session)
+        assert quorum["reached"]
+        on_duty = congress_queries.representatives_on(session.congress, session.date).count()
+        assert session.representatives_at_opening == on_duty
+        orders = list(session.agenda.order_by("order").values_list("order", flat=True))
+        assert orders == list(range(1, len(orders) + 1))
+        assert Post.objects.filter(source_id=session.pk, category="resolutions").exists()
+
+
+def test_each_resolution_counts_its_votes_and_follows_the_pass_rule(units):
+    resolutions = Resolution.objects.filter(union__in=units).select_related("session__congress")
+    assert resolutions.filter(mode=VoteMode.OPEN).exists()
+    assert resolutions.filter(mode=VoteMode.SECRET).exists()
+    for r in resolutions:
+        present = SessionAttendance.objects.filter(session=r.session).count()
+        assert r.present == present
+        votes = ResolutionVote.objects.filter(resolution=r)
+        if r.mode == VoteMode.OPEN:
+            counted = dict(votes.values_list("choice").annotate(n=Count("id")))
+            assert r.votes_for == counted.get(VoteChoice.FOR, 0)
+            assert r.votes_against == counted.get(VoteChoice.AGAINST, 0)
+            assert r.votes_abstain == counted.get(VoteChoice.ABSTAIN, 0)
+        else:
+            assert not votes.exists() and r.tellers
+        assert r.votes_for + r.votes_against + r.votes_abstain <= present
+        congress = r.session.congress
+        passed = r.votes_for * congress.pass_denominator > r.basis * congress.pass_numerator
+        assert r.state == (ResolutionState.PASSED if passed else ResolutionState.FAILED)
+    ids = [u.pk for u in units]
+    held = CongressSession.objects.filter(union__in=ids, date__year=TODAY.year).count()
+    assert registry.value("democracy.sessions_held", ids, THIS_YEAR) == held
+
+
+def test_proposals_are_numbered_co_signed_and_in_a_state_their_replies_explain(units):
+    proposals = Proposal.objects.filter(union__in=units).select_related("session__congress")
+    assert proposals.exists()
+    for session_id in set(proposals.values_list("session_id", flat=True)):
+        numbers = sorted(proposals.filter(session_id=session_id).values_list("number", flat=True))
+        assert numbers == list(range(1, len(numbers) + 1))
+    for p in proposals:
+        session = p.session
+        assert session.proposals_open_on <= p.submitted_on <= session.proposals_close_on
+        assert p.co_signatures.count() >= session.congress.co_signers_min
+        assert p.created_at.date() <= p.submitted_on
+        replies = list(p.replies.order_by("round"))
+        assert [r.round for r in replies] == list(range(1, len(replies) + 1))
+        for reply in replies:
+            assert reply.department_id == p.lead_department_id
+            assert reply.on_time == (reply.replied_on <= (p.deadline or reply.replied_on))
+        if p.state in (ProposalState.ACCEPTED, ProposalState.REPLIED, ProposalState.COMPLETED):
+            assert p.lead_department_id and p.deadline and p.decided_on
+        if p.state == ProposalState.COMPLETED:
+            assert replies[-1].rated_on == p.completed_on
+            assert replies[-1].rating != Rating.UNSATISFIED
+        if p.reopened:
+            assert replies[0].rating == Rating.UNSATISFIED
+        if p.state == ProposalState.REJECTED:
+            assert p.decision_reason and not replies
+    assert proposals.filter(state=ProposalState.COMPLETED).exists()
