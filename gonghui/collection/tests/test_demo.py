@@ -9,6 +9,7 @@ from gonghui.collection import queries
 from gonghui.collection.models import CollectionRequest, ConsolidatedFigure
 from gonghui.demo import plans, scales
 from gonghui.demo.tests.dates import SEED, TODAY
+from gonghui.demo.tests.snapshot import built_or_restored
 from gonghui.periods import Period
 from gonghui.reports import registry
 
@@ -18,7 +19,10 @@ def school(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), scopes_disabled():
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             with transaction.atomic():
-                yield scales.build_small(seed=SEED, today=TODAY)
+                # Built once per process, restored after (gonghui/demo/tests/snapshot.py).
+                yield built_or_restored(
+                    ("school", SEED, TODAY), lambda: scales.build_small(seed=SEED, today=TODAY)
+                )
                 transaction.set_rollback(True)
 
 
