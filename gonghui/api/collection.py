@@ -9,6 +9,7 @@ back (退回) and drafting, editing and locking the consolidated report need the
 upper-staff role in the issuing union itself. A unit sees only its own returns.
 """
 
+import unicodedata
 from datetime import date
 from functools import wraps
 from typing import Annotated, Literal
@@ -19,6 +20,7 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Path, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
+from pydantic import AfterValidator
 
 from gonghui.api import access, errors, schemas
 from gonghui.api.access import union_for_write
@@ -106,8 +108,23 @@ class SendBackIn(Strict):
     reason: text(services.REASON_MAX)
 
 
+def _html_text(value: str) -> str:
+    """An edited report's HTML: line breaks and tabs as an editor leaves them,
+    no other control characters (the body is sanitised when saved)."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
+        raise ValueError("含有不可见的控制字符")
+    return value
+
+
+Html = Annotated[
+    str,
+    Field(max_length=200_000, description="正文（HTML；保存时只保留报告所需的标签）"),
+    AfterValidator(_html_text),
+]
+
+
 class VersionIn(Strict):
-    body: text(200_000)
+    body: Html
 
 
 class LockIn(Strict):
