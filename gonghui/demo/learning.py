@@ -188,8 +188,9 @@ def _tz(day: date, hour: int, minute: int = 0) -> datetime:
 
 @transaction.atomic
 def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = False) -> None:
-    """With `bulk` (scale l), this year only, and a third to three fifths of
-    the roll sitting each test (docs/scaling.md)."""
+    """With `bulk` (scale l), this year only, a third to three fifths of the
+    roll sitting each test and a quarter taking the daily question
+    (docs/scaling.md)."""
     members = list(
         Member.objects.filter(union=union, status="active")
         .only("id", "group_id", "joined_on", "name")
@@ -202,7 +203,7 @@ def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = F
     questions = _bank(union, school)
     sessions = _trainings(union, rng, start, today, school, members, actor)
     if len(members) >= DAILY_FROM_ROLL:
-        _daily(union, rng, start, today, members, questions)
+        _daily(union, rng, start, today, members, questions, 0.25 if bulk else 0.7)
     sitting = (0.3, 0.6) if bulk else (0.6, 0.9)
     _exams(union, rng, start, today, school, members, questions, actor, sitting)
     _contests(union, rng, start, today, school, members)
@@ -278,9 +279,10 @@ def _answer(question: Question, right: bool, rng: random.Random) -> list[int]:
     return [rng.choice(wrong)]
 
 
-def _daily(union, rng, start, today, members, questions) -> None:
+def _daily(union, rng, start, today, members, questions, taking) -> None:
     """Workdays since 1 September last year (or `start`, if later); each member
-    who takes part answers a few of them (one answer a day), four in five rightly."""
+    who takes part (a `taking` share of the roll) answers a few of them (one
+    answer a day), four in five rightly."""
     days = _workdays(max(date(today.year - 1, 9, 1), start), today)
     dailies = DailyQuestion.objects.bulk_create(
         DailyQuestion(union=union, on=day, question=questions[i % len(questions)])
@@ -289,7 +291,7 @@ def _daily(union, rng, start, today, members, questions) -> None:
     by_day = [(d.on, d) for d in dailies]
     rows = []
     for m in members:
-        if rng.random() > 0.7:
+        if rng.random() > taking:
             continue
         open_days = [pair for pair in by_day if pair[0] >= m.joined_on]
         if not open_days:

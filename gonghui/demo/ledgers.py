@@ -36,7 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from gonghui.activities import services as activities
@@ -103,6 +103,8 @@ SPLIT_GIFTS_FROM = 1000
 GIFTS_IN_BULK_FROM = 150
 # A union this large has its visits written in bulk.
 VISITS_IN_BULK_FROM = 500
+# The festivals every union of the city keeps at scale l.
+CITY_FESTIVALS = (Occasion.SPRING, Occasion.WOMENS_DAY, Occasion.MID_AUTUMN)
 # Kept on every payment; the services use it only if a line would go over budget.
 OVER_BUDGET_REASON = "经工会委员会研究同意追加支出"
 
@@ -585,6 +587,15 @@ class Books:
             return (self.today.year,)
         return self.today.year - 1, self.today.year
 
+    @property
+    def festivals(self) -> list:
+        """The profile's festivals; at scale l the ones a city's small unions
+        all keep: the Spring Festival and Mid-Autumn for everyone, Women's
+        Day for women (docs/scaling.md)."""
+        if self.bulk:
+            return [f for f in self.profile.festivals if f.occasion in CITY_FESTIVALS]
+        return list(self.profile.festivals)
+
     def line(self, year: int, name: str) -> BudgetLine:
         return self.lines[year, name]
 
@@ -762,12 +773,11 @@ def _synced(books: Books, year: int, name: str):
         budget_line.refresh_from_db(fields=["actual", "budget"])
 
 
-def _quick_income(
+def _income_row(
     books: Books, *, amount, line: str, on: date, payer: str, note, received_for=None, key=None
-):
-    """What finance.record_income writes, in one query: the income row now (its
-    key is read by what it was received for), the line's `actual` at the end
-    (an income line takes no payments, so nothing reads it before)."""
+) -> Income:
+    """The row finance.record_income writes, not yet inserted; the line's
+    `actual` moves in memory (an income line takes no payments)."""
     amount = _yuan(amount)
     budget_line = books.line(on.year, line)
     income = Income(
@@ -783,9 +793,27 @@ def _quick_income(
         created_by=books.actor,
         **_link(received_for),
     )
-    Income.objects.bulk_create([income])
     budget_line.actual += amount
     books.moved[budget_line.pk] = books.moved.get(budget_line.pk, 0) + amount
+    return income
+
+
+def _quick_income(
+    books: Books, *, amount, line: str, on: date, payer: str, note, received_for=None, key=None
+):
+    """What finance.record_income writes, in one query: the income row now (its
+    key is read by what it was received for), the line's `actual` at the end."""
+    income = _income_row(
+        books,
+        amount=amount,
+        line=line,
+        on=on,
+        payer=payer,
+        note=note,
+        received_for=received_for,
+        key=key,
+    )
+    Income.objects.bulk_create([income])
     return income
 
 
@@ -798,8 +826,8 @@ def _flush(books: Books) -> None:
 # Money -------------------------------------------------------------------------------------
 
 
-def _festival_budget(profile: Profile) -> int:
-    return sum(f.amount for f in profile.festivals)
+def _festival_budget(festivals) -> int:
+    return sum(f.amount for f in festivals)
 
 
 def open_books(books: Books) -> None:
@@ -811,7 +839,7 @@ def open_books(books: Books) -> None:
     for year in books.years:
         fiscal_year = finance.open_year(union=books.union, year=year, actor=books.actor)
         for line in LINES:
-            per_member = line.per_member or int(_festival_budget(books.profile) * 1.1)
+            per_member = line.per_member or int(_festival_budget(books.festivals) * 1.1)
             planned = max(1000, round(per_member * roll * books.rng.uniform(0.95, 1.1), -2))
             books.lines[year, line.name] = finance.add_line(
                 fiscal_year=fiscal_year,
@@ -841,7 +869,7 @@ def _open_books_in_bulk(books: Books) -> None:
     lines = []
     for fiscal_year in years:
         for line in LINES:
-            per_member = line.per_member or int(_festival_budget(books.profile) * 1.1)
+            per_member = line.per_member or int(_festival_budget(books.festivals) * 1.1)
             planned = max(1000, round(per_member * roll * books.rng.uniform(0.95, 1.1), -2))
             planned = Decimal(planned).quantize(CENT)
             budget_line = BudgetLine(
@@ -916,6 +944,7 @@ def record_dues(books: Books) -> None:
         m.pk: dues_rules.month_of(m.left_on) if m.left_on else date.max for m in books.everyone
     }
     months = _dues_months(books)
+    batches = []
     for month in months:
         late = _late_payers(books, month, months)
         entries = [
@@ -924,7 +953,69 @@ def record_dues(books: Books) -> None:
             if bases[pk][0] <= month <= last_month[pk] and pk not in late
         ]
         paid_on = dues_rules.next_month(month) + timedelta(days=9)
-        _deductions(books, month, paid_on, entries)
+        if books.bulk:
+            batches.append((month, paid_on, entries))
+        else:
+            _deductions(books, month, paid_on, entries)
+    if batches:
+        _deductions_in_bulk(books, batches)
+
+
+def _deductions_in_bulk(books: Books, batches: list) -> None:
+    """Scale l: the year's payroll deductions as record_deductions writes them
+    month by month, in four queries: the batches, their income (each its
+    month's total, received for its batch, on the union's dues line), the
+    batches pointed at their income, and every member's payment in one COPY."""
+    imports = [
+        DuesImport(
+            union=books.union,
+            month=month,
+            paid_on=paid_on,
+            original_name=f"{month:%Y年%m月}工资代扣会费.xlsx",
+            rows=len(entries),
+            total=sum((amount for _, amount in entries), Decimal("0.00")),
+            idempotency_key=books.key("dues"),
+            created_by=books.actor,
+        )
+        for month, paid_on, entries in batches
+    ]
+    DuesImport.objects.bulk_create(imports)
+    incomes = [
+        _income_row(
+            books,
+            amount=batch.total,
+            line="会费收入",
+            on=batch.paid_on,
+            payer="工资代扣",
+            note=f"{dues_rules.month_label(batch.month)}工资代扣会费{batch.rows}笔",
+            received_for=batch,
+            key=f"dues-import-{batch.pk}",
+        )
+        for batch in imports
+    ]
+    Income.objects.bulk_create(incomes)
+    DuesImport.objects.filter(pk__in=[b.pk for b in imports]).update(
+        income=Case(
+            *(When(pk=b.pk, then=Value(i.pk)) for b, i in zip(imports, incomes, strict=True))
+        )
+    )
+    insert_rows(
+        DuesPayment,
+        fixed={
+            "union": books.union.pk,
+            "source": DuesSource.PAYROLL,
+            "created_by": books.actor.pk,
+            "created_at": timezone.now(),
+        },
+        columns=("member", "amount", "idempotency_key", "month", "paid_on", "batch", "income"),
+        rows=(
+            (pk, amount, f"import-{batch.pk}-{pk}", month, paid_on, batch.pk, income.pk)
+            for batch, income, (month, paid_on, entries) in zip(
+                imports, incomes, batches, strict=True
+            )
+            for pk, amount in entries
+        ),
+    )
 
 
 def _deductions(books: Books, month: date, paid_on: date, entries) -> None:
@@ -2011,7 +2102,7 @@ def give_festival_gifts(books: Books) -> None:
     """Each festival's gift, one distribution per department in a large union."""
     rng = books.rng
     for year in books.years:
-        for festival in books.profile.festivals:
+        for festival in books.festivals:
             on = _day(year, festival.month, festival.day, rng, 2)
             if not books.past(on):
                 continue
@@ -2045,7 +2136,7 @@ def _distribute(books: Books, festival: Festival, on: date, members: list) -> No
     A profile's festivals add up to less than the yearly cap, so no one is
     taken over it."""
     cap = care_queries.settings_of(books.union).festival_gift_cap_per_year
-    if _festival_budget(books.profile) > cap:
+    if _festival_budget(books.festivals) > cap:
         raise ValueError(f"the festival plan gives more than the yearly cap of {cap}")
     amount = _yuan(festival.amount)
     label = Occasion(festival.occasion).label
