@@ -93,9 +93,11 @@ class DeadlineChange(ScopedModel):
         verbose_name = "报送延期"
         verbose_name_plural = "报送延期"
         ordering = ["-changed_at", "-pk"]
+        # Never earlier; strictly later (and not in the past) is the service's rule.
         constraints = [
             models.CheckConstraint(
-                condition=Q(new_deadline__gt=F("old_deadline")), name="collection_extension_later"
+                condition=Q(new_deadline__gte=F("old_deadline")),
+                name="collection_extension_not_earlier",
             )
         ]
 
