@@ -524,7 +524,10 @@ def _representatives(
     ]
     Representative.objects.bulk_create(rows, batch_size=1000)
     return list(
-        Representative.objects.filter(congress=congress).order_by("pk").select_related("member")
+        Representative.objects.filter(congress=congress)
+        .order_by("pk")
+        .select_related("member")
+        .defer("member__id_number", "member__phone")  # never read here: not decrypted
     )
 
 
@@ -892,9 +895,11 @@ class Handlers:
 
     def user(self, department):
         if department.pk not in self.users:
-            staff = list(self.staff.filter(department=department))
-            free = [m for m in staff if m.user_id is None and m.pk not in self.rep_members]
-            user = create_portal_account(member=self.rng.choice(free or staff))
+            # Ids first: only the member chosen is read whole (and decrypted).
+            staff = list(self.staff.filter(department=department).values_list("pk", "user_id"))
+            free = [m for m in staff if m[1] is None and m[0] not in self.rep_members]
+            chosen = Member.objects.get(pk=self.rng.choice(free or staff)[0])
+            user = create_portal_account(member=chosen)
             assign_role(user=user, union=self.union, role=Role.HANDLER)
             self.users[department.pk] = user
         return self.users[department.pk]
