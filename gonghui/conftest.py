@@ -5,6 +5,7 @@ tenancy tests do); factories live in each app's tests/factories.py.
 """
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django_scopes import scopes_disabled
 
 
@@ -28,6 +29,26 @@ def _empty_caches():
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    """Production's Argon2 (same algorithm name, stored format and checks) at
+    the smallest cost: the production parameters (100 MB, 8 lanes) take a
+    quarter of a CPU-second a hash, and factories set a password on every
+    user they make, thousands of times a run. No test measures the cost; the
+    tests of how often a sign-in hashes count calls (members/tests/test_auth.py)."""
+
+    time_cost = 1
+    memory_cost = 8  # KiB: Argon2's floor for one lane
+    parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def _quick_argon2(settings):
+    settings.PASSWORD_HASHERS = [
+        f"{__name__}.QuickArgon2PasswordHasher" if h.endswith(".Argon2PasswordHasher") else h
+        for h in settings.PASSWORD_HASHERS
+    ]
 
 
 @pytest.fixture(autouse=True)
