@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from gonghui.demo.builder import insert_rows
@@ -37,7 +38,7 @@ from gonghui.learning.models import (
     TrainingSession,
 )
 from gonghui.members.models import Member
-from gonghui.orgs.models import Post, PostKind, Union, UnionKind
+from gonghui.orgs.models import Group, Post, PostKind, Union, UnionKind
 
 SCHOOL_KINDS = {UnionKind.SCHOOL, UnionKind.KINDERGARTEN}
 S, M, T = QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE
@@ -205,7 +206,7 @@ def fill(*, union: Union, rng: random.Random, today: date, actor, bulk: bool = F
     if len(members) >= DAILY_FROM_ROLL:
         _daily(union, rng, start, today, members, questions, 0.25 if bulk else 0.7)
     sitting = (0.3, 0.6) if bulk else (0.6, 0.9)
-    _exams(union, rng, start, today, school, members, questions, actor, sitting)
+    _exams(union, rng, start, today, school, members, questions, actor, sitting, bulk)
     _contests(union, rng, start, today, school, members)
     _qualifications(union, rng, start, today, members, sessions)
 
@@ -308,7 +309,7 @@ def _daily(union, rng, start, today, members, questions, taking) -> None:
     )
 
 
-def _exams(union, rng, start, today, school, members, questions, actor, sitting) -> None:
+def _exams(union, rng, start, today, school, members, questions, actor, sitting, bulk) -> None:
     """A union knowledge test in April and, in enterprises of any size and
     larger schools, a safety test in June (安全生产月); most members sit each."""
     for year in range(start.year, today.year + 1):
@@ -331,14 +332,15 @@ def _exams(union, rng, start, today, school, members, questions, actor, sitting)
                 created_by=actor,
             )
             exam.questions.set(paper)
-            _sittings(union, rng, exam, paper, members, min(closes, _tz(today, 17)), sitting)
+            sat = _sittings(union, rng, exam, paper, members, min(closes, _tz(today, 17)), sitting)
             if focus == "安全生产":
-                _sat_as_safety_contest(union, exam, actor)
+                groups_of = {m.pk: m.group_id for m in members} if bulk else None
+                _sat_as_safety_contest(union, exam, actor, sat, groups_of)
 
 
-def _sittings(union, rng, exam, paper, members, last, sitting) -> None:
+def _sittings(union, rng, exam, paper, members, last, sitting) -> list[Attempt]:
     if last <= exam.opens_at:
-        return
+        return []
     share = rng.uniform(*sitting)
     span = max(1, int((last - exam.opens_at).total_seconds()))
     skill = rng.uniform(0.72, 0.88)
@@ -368,12 +370,15 @@ def _sittings(union, rng, exam, paper, members, last, sitting) -> None:
             )
         )
     Attempt.objects.bulk_create(rows, batch_size=2000)
+    return rows
 
 
-def _sat_as_safety_contest(union, exam, actor) -> None:
+def _sat_as_safety_contest(union, exam, actor, sittings, groups_of=None) -> None:
     """The safety month's knowledge contest (issue 5 §1) is sat as this exam:
     the year's safety contest, written by the safety filler, is linked to it
-    and its per-group results are taken from the sittings."""
+    and its per-group results are taken from the sittings. With `groups_of`
+    (member -> group; scale l), from the sittings in memory, as
+    take_results_from_exam computes them, without reading every sitter back."""
     from django.core.exceptions import ValidationError
 
     from gonghui.safety import services as safety
@@ -389,10 +394,42 @@ def _sat_as_safety_contest(union, exam, actor) -> None:
     contest.exam = exam
     contest.held_on = timezone.localtime(exam.opens_at).date()
     contest.save(update_fields=["exam_type", "exam_id", "held_on"])
+    if groups_of is not None:
+        rows = _contest_rows(exam, sittings, groups_of)
+        if rows:  # else nobody in a group sat it: the directly recorded results stay
+            safety.record_contest_results(contest=contest, rows=rows, actor=actor)
+        return
     try:
         safety.take_results_from_exam(contest=contest, actor=actor)
     except ValidationError:
         pass  # nobody in a group sat it: the directly recorded results stay
+
+
+def _contest_rows(exam, sittings, groups_of) -> list[dict]:
+    """Per group, by name: the audience (members expected to sit it, at least
+    those who did), the sittings, those passed and the average score."""
+    from gonghui.learning.queries import exam_audience
+
+    audience = dict(exam_audience(exam).values_list("group_id").annotate(n=Count("pk")).order_by())
+    by_group: dict[int, list[Attempt]] = {}
+    for attempt in sittings:
+        group_id = groups_of[attempt.member_id]
+        if group_id is not None:
+            by_group.setdefault(group_id, []).append(attempt)
+    rows = []
+    for group in sorted(Group.objects.filter(pk__in=list(by_group)), key=lambda g: g.name):
+        own = by_group[group.pk]
+        average = sum(Decimal(str(a.score)) for a in own) / len(own)
+        rows.append(
+            {
+                "group": group,
+                "audience": max(audience.get(group.pk, 0), len(own)),
+                "participants": len(own),
+                "passed": sum(a.passed for a in own),
+                "average_score": average.quantize(Decimal("0.1")),
+            }
+        )
+    return rows
 
 
 def _contests(union, rng, start, today, school, members) -> None:

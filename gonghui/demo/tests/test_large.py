@@ -51,6 +51,7 @@ from gonghui.finance.models import (
     Payment,
     UpwardTransfer,
 )
+from gonghui.learning.queries import exam_results, group_participation
 from gonghui.members.models import Member, Status
 from gonghui.orgs.models import Union
 from gonghui.periods import Period
@@ -58,6 +59,7 @@ from gonghui.privacy.models import Consent
 from gonghui.privacy.purposes import Category as PrivacyCategory
 from gonghui.reports import registry
 from gonghui.rollup.models import Change
+from gonghui.safety.models import Contest, ContestResult
 
 MEMBERS = 240
 LAST_YEAR = Period(date(TODAY.year - 1, 1, 1), date(TODAY.year - 1, 12, 31))
@@ -313,3 +315,27 @@ def test_proposals_are_numbered_co_signed_and_in_a_state_their_replies_explain(u
         if p.state == ProposalState.REJECTED:
             assert p.decision_reason and not replies
     assert proposals.filter(state=ProposalState.COMPLETED).exists()
+
+
+def test_the_safety_contest_sat_as_an_exam_has_the_results_its_sittings_give(units):
+    contests = Contest.objects.filter(union__in=units, exam_id__isnull=False)
+    assert contests.exists()
+    for contest in contests:
+        scores: dict[int, list] = {}
+        for member, score, _passed in exam_results(contest.exam):
+            scores.setdefault(member.group_id, []).append(Decimal(str(score)))
+        expected = {
+            line.group.pk: (
+                max(line.audience, line.took),
+                line.took,
+                line.passed,
+                (sum(scores[line.group.pk]) / line.took).quantize(Decimal("0.1")),
+            )
+            for line in group_participation(contest.exam)
+            if line.group is not None and line.took
+        }
+        recorded = {
+            r.group_id: (r.audience, r.participants, r.passed, r.average_score)
+            for r in ContestResult.objects.filter(contest=contest)
+        }
+        assert recorded == expected
