@@ -557,3 +557,66 @@ def to_html(d: Consolidated, *, report) -> str:
             prefix = f"{j}、" if numbered else ""
             lines.append(f"<p>{prefix}{_paragraph(point, report)}</p>")
     return "\n".join(lines)
+
+
+# Figures that changed since drafting -------------------------------------------------------
+
+RETURN_COUNTS = {
+    "collection.addressed": lambda b: b.total,
+    "collection.returned": lambda b: b.returned,
+    "collection.on_time": lambda b: b.counts[queries.SUBMITTED],
+    "collection.late": lambda b: b.counts[queries.LATE],
+    "collection.outstanding": lambda b: b.outstanding,
+}
+
+
+@dataclass
+class StaleFigure:
+    figure: object  # ConsolidatedFigure
+    now: Decimal | int
+
+    @property
+    def now_text(self) -> str:
+        return f"{queries.value_text(self.now, self.figure.unit)}{self.figure.unit}"
+
+
+def stale_figures(report) -> list[StaleFigure]:
+    """A draft's figures whose value now differs from the one drafted (the
+    records or the returns changed since). A locked report's figures are final
+    and never flagged."""
+    if report.is_locked:
+        return []
+    figures = list(report.figures.select_related("unit_union"))
+    if not figures:
+        return []
+    stale = []
+    board = None
+    by_period: dict[tuple, list] = {}
+    for f in figures:
+        by_period.setdefault((f.start, f.end), []).append(f)
+    with registry.evaluation():
+        for (start, end), group in by_period.items():
+            period = Period(start, end)
+            keys = queries.installed_keys(
+                sorted({f.metric_key for f in group if f.scope != FigureScope.RETURNS})
+            )
+            per_unit = queries.unit_values(report.union, period, keys) if keys else {}
+            totals = queries.subtree_totals(report.union, period, keys, per_unit) if keys else {}
+            for f in group:
+                if f.scope == FigureScope.RETURNS:
+                    board = board or queries.board(report.request)
+                    count = RETURN_COUNTS.get(f.metric_key)
+                    now = count(board) if count else None
+                elif f.metric_key == "collection.units":
+                    now = len(queries.units(report.union))
+                elif f.metric_key not in keys:
+                    now = None  # the metric is gone: nothing to compare with
+                elif f.scope == FigureScope.UNIT:
+                    now = per_unit.get(f.unit_union_id, {}).get(f.metric_key, 0)
+                elif f.scope == FigureScope.UNITS_WITH:
+                    now = sum(1 for v in per_unit.values() if (v.get(f.metric_key) or 0) > 0)
+                else:
+                    now = totals.get(f.metric_key)
+                if now is not None and Decimal(now).quantize(Decimal("0.01")) != f.value:
+                    stale.append(StaleFigure(f, now))
+    return stale

@@ -372,6 +372,10 @@ def _consolidated(request, pk) -> ConsolidatedReport:
     )
 
 
+def old_version(shown, latest) -> bool:
+    return shown.pk != latest.pk
+
+
 def _version_number(raw) -> int | None:
     return int(raw) if raw and str(raw).isdigit() else None
 
@@ -398,11 +402,16 @@ def consolidated(request, pk):
     shown = latest
     if wanted is not None and wanted != latest.number:
         shown = get_object_or_404(report.versions, number=wanted)
+    from gonghui.collection.consolidated import stale_figures
+
+    stale = stale_figures(report) if not old_version(shown, latest) else []
     return _render(
         request,
         "collection/consolidated.html",
         report.title,
         report=report,
+        stale=stale,
+        stale_refs=" ".join(sorted({s.figure.ref for s in stale})),
         version=shown,
         latest=latest,
         old=shown.pk != latest.pk,

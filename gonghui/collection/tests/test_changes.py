@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from gonghui.collection import queries, services
+from gonghui.collection import consolidated, queries, services
 from gonghui.collection.models import (
     STATISTICS,
     CollectionRequest,
@@ -357,3 +357,30 @@ def test_a_withdrawn_request_gets_no_consolidated_report():
         services.draft_consolidated(request=request, actor=t.staff, today=TODAY)
     assert "已撤回" in _message(e.value, "state")
     assert CollectionRequest.objects.get().consolidated.count() == 0
+
+
+def test_a_fresh_draft_has_no_stale_figure():
+    t = tree()
+    request = issue(t, kind=STATISTICS)
+    report = services.draft_consolidated(request=request, actor=t.staff, today=TODAY)
+    assert consolidated.stale_figures(report) == []
+
+
+def test_a_return_made_after_drafting_flags_the_returns_figures_of_a_draft():
+    t = tree()
+    request = issue(t, kind=STATISTICS)
+    report = services.draft_consolidated(request=request, actor=t.staff, today=TODAY)
+    _submitted(t, request, t.units[0])
+    stale = {s.figure.metric_key: s for s in consolidated.stale_figures(report)}
+    assert set(stale) == {"collection.returned", "collection.outstanding"}
+    assert stale["collection.returned"].now == 1
+    assert stale["collection.outstanding"].now_text == "4家"
+
+
+def test_a_locked_reports_figures_are_final_and_never_flagged():
+    t = tree()
+    request = issue(t, kind=STATISTICS)
+    report = services.draft_consolidated(request=request, actor=t.staff, today=TODAY)
+    services.lock_consolidated(report=report, actor=t.staff)
+    Submission.objects.filter(request=request, union=t.units[0]).update(state="submitted")
+    assert consolidated.stale_figures(report) == []

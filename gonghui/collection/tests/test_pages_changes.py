@@ -333,3 +333,13 @@ def test_the_word_export_carries_the_latest_version_and_an_earlier_one_on_reques
     first = client.get(_page(report) + "export.docx?version=1")
     first_text = "\n".join(p.text for p in Document(io.BytesIO(first.content)).paragraphs)
     assert "第二版新增。" not in first_text and "工作汇总报告" in first_text
+
+
+def test_the_page_flags_a_figure_that_changed_since_drafting():
+    t = tree()
+    report = _report(t)
+    client = _client(t.staff)
+    assert 'id="stale"' not in _text(client.get(_page(report)))
+    _submitted(t, report.request, t.units[0])
+    page = _text(client.get(_page(report)))
+    assert 'id="stale"' in page and "已报送单位：起草时为 0家，现为 1家" in page
