@@ -87,10 +87,17 @@ def test_the_consolidated_report_is_edited_saved_as_a_version_and_locked(page):
         actor=t.staff,
     )
     report = services.draft_consolidated(request=request, actor=t.staff)
+    unit = t.units[0]
+    services.submit_return(
+        submission=Submission.objects.get(request=request, union=unit), actor=t.chair(unit)
+    )
     url = page.base + f"/admin/collection/consolidated-reports/{report.pk}/"
 
     sign_in(page, t.staff.username)
     page.goto(url)
+    page.wait_for_selector("#stale")
+    assert page.locator("#report-body a.fig.stale").count() >= 1
+    shot(page, "consolidated_stale")
     page.click("#edit")
     page.locator("#report-body p").last.click()
     page.keyboard.press("End")
@@ -113,7 +120,7 @@ def test_the_consolidated_report_is_edited_saved_as_a_version_and_locked(page):
     page.click("#lock-report")
     page.wait_for_selector("text=汇总报告已定稿")
     assert page.inner_text("#state") == "已定稿"
-    assert not page.locator("#edit").count()
+    assert not page.locator("#edit").count() and not page.locator("#stale").count()
     shot(page, "consolidated_locked")
 
 
