@@ -578,6 +578,11 @@ class Books:
     # bulk: line pk -> money booked on the line in memory, not yet in its row
     moved: dict = field(default_factory=dict)
     allocation_rules: object = None  # bulk: the union's finance settings, read once
+    # bulk: sign-ups and attendance not yet inserted, activities whose counters
+    # or cost changed since their insert (written together in `_flush`)
+    signups: list = field(default_factory=list)
+    attendance: list = field(default_factory=list)
+    changed_activities: dict = field(default_factory=dict)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -821,6 +826,14 @@ def _flush(books: Books) -> None:
     Payment.objects.bulk_create(books.payments, batch_size=1000)
     books.payments = []
     _write_moved(books, list(books.moved))
+    # The activities' counters and costs, their sign-ups and attendance: what
+    # the services write an activity at a time, a query each for the union.
+    Activity.objects.bulk_update(
+        books.changed_activities.values(), ["admitted", "next_position", "cost"], batch_size=500
+    )
+    _insert_signups(books, books.signups)
+    _insert_attendance(books, books.attendance)
+    books.changed_activities, books.signups, books.attendance = {}, [], []
 
 
 # Money -------------------------------------------------------------------------------------
@@ -1331,7 +1344,7 @@ def _hold(books: Books, event: Event, day: date, *, title: str = "", club=None, 
     if event.cost and present and books.bulk:
         # The cost is all update_activity would change on a fresh activity.
         activity.cost = _yuan(event.cost * len(present))
-        Activity.objects.filter(pk=activity.pk).update(cost=activity.cost)
+        books.changed_activities[activity.pk] = activity
     elif event.cost and present:
         activity = activities.update_activity(
             activity=activity, cost=_yuan(event.cost * len(present)), actor=books.actor
@@ -1368,48 +1381,62 @@ def _sign_up(books: Books, activity: Activity, wanting: list, opens: datetime) -
     would have it. Returns those admitted."""
     seats = activity.capacity or len(wanting)
     admitted, waiting = wanting[:seats], wanting[seats:]
-    insert_rows(
-        SignUp,
-        fixed={
-            "union": books.union.pk,
-            "activity": activity.pk,
-            "promoted_at": None,
-            "cancelled_at": None,
-        },
-        columns=("member", "state", "position", "created_at"),
-        rows=(
-            (
-                m.pk,
-                SignUpState.ADMITTED if n < seats else SignUpState.WAITING,
-                None if n < seats else n - seats + 1,
-                opens + timedelta(seconds=37 * n + 60),
-            )
-            for n, m in enumerate(wanting)
-        ),
-    )
+    rows = [
+        (
+            activity.pk,
+            m.pk,
+            SignUpState.ADMITTED if n < seats else SignUpState.WAITING,
+            None if n < seats else n - seats + 1,
+            opens + timedelta(seconds=37 * n + 60),
+        )
+        for n, m in enumerate(wanting)
+    ]
+    activity.admitted, activity.next_position = len(admitted), len(waiting)
+    if books.bulk:  # with the union's others in `_flush`
+        books.signups += rows
+        books.changed_activities[activity.pk] = activity
+        return admitted
+    _insert_signups(books, rows)
     Activity.objects.filter(pk=activity.pk).update(
         admitted=len(admitted), next_position=len(waiting)
     )
-    activity.admitted, activity.next_position = len(admitted), len(waiting)
     return admitted
+
+
+def _insert_signups(books: Books, rows: list) -> None:
+    insert_rows(
+        SignUp,
+        fixed={"union": books.union.pk, "promoted_at": None, "cancelled_at": None},
+        columns=("activity", "member", "state", "position", "created_at"),
+        rows=rows,
+    )
 
 
 def _attend(books: Books, activity: Activity, present: list, starts: datetime) -> None:
     if not present:
         return
+    rows = [
+        (
+            activity.pk,
+            m.pk,
+            CheckIn.QR if n % 3 else CheckIn.LIST,
+            starts + timedelta(seconds=7 * (n % 900)),
+            None if n % 3 else books.actor.pk,
+        )
+        for n, m in enumerate(present)
+    ]
+    if books.bulk:  # with the union's others in `_flush`
+        books.attendance += rows
+        return
+    _insert_attendance(books, rows)
+
+
+def _insert_attendance(books: Books, rows: list) -> None:
     insert_rows(
         Attendance,
-        fixed={"union": books.union.pk, "activity": activity.pk},
-        columns=("member", "how", "at", "recorded_by"),
-        rows=(
-            (
-                m.pk,
-                CheckIn.QR if n % 3 else CheckIn.LIST,
-                starts + timedelta(seconds=7 * (n % 900)),
-                None if n % 3 else books.actor.pk,
-            )
-            for n, m in enumerate(present)
-        ),
+        fixed={"union": books.union.pk},
+        columns=("activity", "member", "how", "at", "recorded_by"),
+        rows=rows,
     )
 
 
