@@ -16,11 +16,15 @@ which every test building the demo would pay.)
 At scale l (`fill(bulk=True)`, 2,000 unions) the few-at-a-time records are
 written directly too, a query or two each instead of a service's ten or
 more: budget years and lines, payments and income (the line's `actual`
-moved at once, so over-budget flags are what record_payment would set),
+moved in memory as each is booked, so over-budget flags are what
+record_payment would set, and written once at the end),
 allocations and upward transfers, activities and results, donations, and
 every visit and festival distribution through the bulk paths the large
-unions use. Hardship cases, school aid and the campaign's fund and
-hand-over still go through care.services.
+unions use, hardship cases with their consents, reviews and assistance, and
+school aid; only the campaign's fund and hand-over still go through
+care.services. Scale l also keeps one year of ledgers, this year to date
+(`Books.years`), and the festivals a city's small unions all keep
+(docs/scaling.md).
 
 Every date is drawn from the seeded generator as a day of the year or a
 fraction of a window; anything that would fall after today is not recorded,
