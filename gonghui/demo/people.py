@@ -86,13 +86,39 @@ class Person:
 
 
 class PersonMaker:
-    """Draws people with unique ID numbers and phone numbers from a seeded generator."""
+    """Draws people with unique ID numbers and phone numbers from a seeded generator.
 
-    def __init__(self, rng: random.Random, *, local_share: float = 0.8):
+    With `block=(index, blocks)` the maker draws only from the index-th of
+    `blocks` disjoint shares of ID numbers and phones, so makers seeded apart
+    (one per union of the `l` city, built in parallel workers) never draw the
+    same number as each other: an ID number's (birth day, sequence) and a
+    phone's last eight digits are in the block when their residue modulo
+    `blocks` is `index`. The birth date moves forward to the next day that
+    has a sequence in the block (at most `blocks` / 100 days or so).
+    """
+
+    def __init__(
+        self,
+        rng: random.Random,
+        *,
+        local_share: float = 0.8,
+        block: tuple[int, int] | None = None,
+    ):
         self.rng = rng
         self.local_share = local_share
+        self.block = block
         self.used_ids: set[str] = set()
         self.used_phones: set[str] = set()
+
+    def _sequence_in_block(self, birth: date) -> tuple[date, int]:
+        """The first day from `birth` with a sequence in this maker's block, and
+        one such sequence (0-99) chosen at random."""
+        index, blocks = self.block
+        while True:
+            first = (index - birth.toordinal() * 100) % blocks
+            if first < 100:
+                return birth, self.rng.choice(range(first, 100, blocks))
+            birth += timedelta(days=1)
 
     def name(self, gender: str) -> str:
         rng = self.rng
@@ -108,18 +134,32 @@ class PersonMaker:
         return date(year, 1, 1) + timedelta(days=self.rng.randrange(365))
 
     def id_number(self, birth: date, gender: str) -> str:
+        """A new ID number for someone born on `birth`; in a block, the birth
+        day in the number may be a few days later (see the class)."""
         rng = self.rng
         while True:
             regions = _LOCAL_REGIONS if rng.random() < self.local_share else _OTHER_REGIONS
-            number = idcard.make(rng.choice(regions), birth, rng.randrange(100), gender)
+            region = rng.choice(regions)
+            if self.block is None:
+                day, sequence = birth, rng.randrange(100)
+            else:
+                day, sequence = self._sequence_in_block(birth)
+            number = idcard.make(region, day, sequence, gender)
             if number not in self.used_ids:
                 self.used_ids.add(number)
                 return number
+            if self.block is not None:  # that day's share is taken: try a later one
+                birth += timedelta(days=rng.randint(1, 30))
 
     def phone(self) -> str:
         rng = self.rng
         while True:
-            number = rng.choice(_PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+            if self.block is None:
+                suffix = rng.randrange(10**8)
+            else:
+                index, blocks = self.block
+                suffix = index + blocks * rng.randrange((10**8 - 1 - index) // blocks + 1)
+            number = rng.choice(_PHONE_PREFIXES) + f"{suffix:08d}"
             if number not in self.used_phones:
                 self.used_phones.add(number)
                 return number
@@ -140,11 +180,15 @@ class PersonMaker:
         rng = self.rng
         gender = "F" if rng.random() < female_share else "M"
         birth = self.birth_date(age_low, age_high)
+        name = self.name(gender)
+        id_number = self.id_number(birth, gender)
+        if self.block is not None:  # the number's birth day may be a little later
+            birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
         return Person(
-            name=self.name(gender),
+            name=name,
             gender=gender,
             birth_date=birth,
-            id_number=self.id_number(birth, gender),
+            id_number=id_number,
             phone=self.phone(),
             ethnicity="汉族" if rng.random() < 0.97 else rng.choice(_MINORITIES),
             political_status=self.political_status(REFERENCE_YEAR - birth.year),

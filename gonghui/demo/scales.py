@@ -2,7 +2,9 @@
 city federation of 2,000 unions and a million members (l)."""
 
 import contextlib
+import os
 import random
+from dataclasses import dataclass
 from datetime import date
 
 from auditlog.context import disable_auditlog
@@ -173,6 +175,140 @@ def bulk_load():
                 cursor.execute("RESET synchronous_commit")
 
 
+class BuildError(Exception):
+    """A union of the city could not be built; the message is Chinese and
+    names the union. The unions committed before it stay whole."""
+
+
+def default_jobs() -> int:
+    """Worker processes for scale l: one per core on PostgreSQL; SQLite has a
+    single writer, so one there."""
+    if connection.vendor != "postgresql":
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class _City:
+    """What every worker needs to build any union of the city: the plans are
+    drawn once by the parent, and each union's generators are derived from
+    (seed, its code), never from the unions built before it."""
+
+    seed: int
+    today: date
+    plans: list
+    clerk_id: int
+    with_ledgers: bool
+
+
+def _build_city_union(city: _City, index: int) -> int:
+    """Build the index-th union of the city in one transaction (roll, ledgers,
+    areas); the same rows whichever process builds it and in whatever order.
+    Returns its member count."""
+    plan = city.plans[index]
+    maker = PersonMaker(
+        random.Random(f"{city.seed}-{plan.code}-people"), block=(index, len(city.plans))
+    )
+    drafts = draft_members(plan, maker, city.today)
+    clerk = get_user_model().objects.get(pk=city.clerk_id)
+    from gonghui.rollup import services as summaries
+
+    # One transaction per union: an interrupted build leaves whole unions.
+    with transaction.atomic():
+        union = build_union(plan, drafts)
+        lead_groups(union)
+        if city.with_ledgers:
+            ledgers.fill(
+                union=union,
+                rng=random.Random(f"{city.seed}-{plan.code}-ledgers"),
+                today=city.today,
+                actor=clerk,
+                bulk=True,
+            )
+            areas.fill(union=union, seed=city.seed, today=city.today, actor=clerk, bulk=True)
+        # Rows written with COPY send no signal: mark the union once.
+        summaries.mark_changed([union.pk])
+    return len(drafts)
+
+
+def _failure(plan, exc: BaseException) -> str:
+    return f"工会“{plan.name}”（{plan.code}）生成失败：{type(exc).__name__}: {exc}"
+
+
+def _worker(city: _City, tasks, results, stop) -> None:
+    """A worker process: its own connection, unions taken from `tasks` until
+    the sentinel or until the parent says stop; each reported on `results`."""
+    from django.db import connections
+    from django_scopes import scopes_disabled
+
+    try:
+        with scopes_disabled(), bulk_load():
+            while not stop.is_set():
+                index = tasks.get()
+                if index is None:
+                    break
+                try:
+                    results.put(("done", index, _build_city_union(city, index)))
+                except Exception as exc:  # reported to the parent, which stops the build
+                    results.put(("error", index, _failure(city.plans[index], exc)))
+                    break
+    finally:
+        connections.close_all()
+        results.put(("exit", None, None))
+
+
+def _build_in_workers(city: _City, jobs: int, bar) -> None:
+    """Fork `jobs` workers (the parent's connections closed first, so each
+    child opens its own), hand out union indexes, and advance the parent's
+    progress bar as unions commit. The first error stops the build: the other
+    workers finish the union they are on and exit."""
+    import multiprocessing
+    import queue
+
+    from django.db import connections
+
+    context = multiprocessing.get_context("fork")
+    tasks, results, stop = context.Queue(), context.Queue(), context.Event()
+    for index in range(len(city.plans)):
+        tasks.put(index)
+    for _ in range(jobs):
+        tasks.put(None)
+    connections.close_all()
+    workers = [
+        context.Process(target=_worker, args=(city, tasks, results, stop), daemon=True)
+        for _ in range(jobs)
+    ]
+    for worker in workers:
+        worker.start()
+    error, running = None, jobs
+    try:
+        while running:
+            try:
+                kind, _index, payload = results.get(timeout=5)
+            except queue.Empty:
+                if not any(w.is_alive() for w in workers):
+                    error = error or "生成进程意外退出，未报告原因"
+                    break
+                continue
+            if kind == "done":
+                bar.update(payload)
+            elif kind == "error":
+                error = error or payload
+                stop.set()
+            else:
+                running -= 1
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=600)
+            if worker.is_alive():
+                worker.terminate()
+    if error is None and any(w.exitcode for w in workers):
+        error = "生成进程意外退出：" + "，".join(str(w.exitcode) for w in workers)
+    if error is not None:
+        raise BuildError(error)
+
+
 def build_large(
     *,
     seed: int,
@@ -182,6 +318,7 @@ def build_large(
     members: int = 1_000_000,
     with_ledgers: bool = True,
     rollup: bool = False,
+    jobs: int = 1,
 ) -> Union:
     """The city federation: `unions` grassroots unions under ten district
     federations, `members` members between them; one transaction per union
@@ -189,34 +326,48 @@ def build_large(
     interrupted build leaves whole unions. The ledgers and areas that have a
     bulk path write their rows in bulk, as the services would have written
     them, and no audit-log rows (`bulk_load`; docs/scaling.md).
-    With `rollup`, the summary tables of last year and this year are computed
-    at the end, so the upper union's pages read them at once."""
+
+    The parent creates the city, its districts and the ledger clerk, then
+    builds the grassroots unions itself (`jobs=1`) or in `jobs` forked worker
+    processes; each union's people and ledgers are drawn from generators
+    seeded by (seed, union) and its ID numbers and phones from a block of its
+    own, so the data is the same whatever `jobs` is. A union that fails
+    raises `BuildError` naming it. Then the city's staff user and targets,
+    and with `rollup` the summary tables of last year and this year, so the
+    upper union's pages read them at once."""
+    if jobs > 1 and connection.vendor != "postgresql":
+        raise BuildError("SQLite 只允许一个写入者，--jobs 只能为 1")
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
     city = ensure_upper(plans.CITY)
     for district in plans.DISTRICTS:
         ensure_upper(district)
-    union_plans = plans.city(rng, unions=unions, members=members)
-    maker = PersonMaker(rng)
     clerk = get_user_model().objects.create_user(
         username=LEDGER_CLERK, display_name="演示台账录入", is_active=False
     )
+    work = _City(
+        seed=seed,
+        today=today,
+        plans=plans.city(rng, unions=unions, members=members),
+        clerk_id=clerk.pk,
+        with_ledgers=with_ledgers,
+    )
     from gonghui.rollup import services as summaries
 
-    ledger_rng = random.Random(seed + 1)
-    with progress_bar(members, "市总工会会员", progress) as bar, bulk_load():
-        for plan in union_plans:
-            drafts = draft_members(plan, maker, today)
-            # One transaction per union: an interrupted build leaves whole unions.
-            with transaction.atomic():
-                union = build_union(plan, drafts, bar=bar)
-                lead_groups(union)
-                if with_ledgers:
-                    ledgers.fill(union=union, rng=ledger_rng, today=today, actor=clerk, bulk=True)
-                    areas.fill(union=union, seed=seed, today=today, actor=clerk, bulk=True)
-                # Rows written with COPY send no signal: mark the union once.
-                summaries.mark_changed([union.pk])
+    with progress_bar(members, "市总工会会员", progress) as bar:
+        if jobs > 1:
+            # The workers' connections must see the city, districts and clerk.
+            if connection.in_atomic_block:
+                raise BuildError("并行生成须在事务之外进行（各进程各用一个连接）")
+            _build_in_workers(work, jobs, bar)
+        else:
+            with bulk_load():
+                for index, plan in enumerate(work.plans):
+                    try:
+                        bar.update(_build_city_union(work, index))
+                    except Exception as exc:
+                        raise BuildError(_failure(plan, exc)) from exc
     _staff(CITY_USERNAME, fake.name(), city, Role.UPPER_STAFF)
     upper_targets.set_targets()
     if rollup:
