@@ -282,6 +282,9 @@ def insert_rows(model, *, fixed: dict, columns: tuple[str, ...], rows) -> int:
             if plain[i]:
                 out.append(value)
                 continue
+            if type(value) in (dict, list):  # JSON: unhashable, and rarely repeated
+                out.append(prep(columns[i], value))
+                continue
             cache = caches[i]
             found = cache.get(value, cache)
             if found is cache:

@@ -1951,7 +1951,8 @@ def _donation_amounts(rng: random.Random, total: Decimal) -> list[Decimal]:
     """Round amounts most people give, adding up exactly to `total`."""
     amounts, left = [], total
     while left > 300:
-        amount = Decimal(rng.choice([50, 100, 100, 100, 200, 200, 300, 500]))
+        # Never past the total: the last gift is what is left.
+        amount = min(left, Decimal(rng.choice([50, 100, 100, 100, 200, 200, 300, 500])))
         amounts.append(amount)
         left -= amount
     if left > 0:
