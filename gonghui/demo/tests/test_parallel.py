@@ -5,6 +5,7 @@ import random
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Concat
@@ -106,3 +107,15 @@ def test_a_failing_union_stops_the_build_naming_it_and_leaves_the_others_whole(m
     assert list(built) == ["nb-l-0001"]
     first = plans.city(random.Random(SEED), unions=2, members=30)[0]
     assert built["nb-l-0001"] == first.members
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--scale", "l", "--jobs", "0"], "--jobs 须为正整数，实际为 0"),
+        (["--scale", "s", "--jobs", "2"], "--jobs 只用于 l 规模"),
+    ],
+)
+def test_the_demo_command_refuses_a_bad_number_of_jobs_in_chinese(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("demo", *arguments)
