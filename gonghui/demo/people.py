@@ -154,12 +154,15 @@ class PersonMaker:
     def phone(self) -> str:
         rng = self.rng
         while True:
+            prefix = rng.choice(
+                _PHONE_PREFIXES
+            )  # drawn first, as always: s and m keep their people
             if self.block is None:
                 suffix = rng.randrange(10**8)
             else:
                 index, blocks = self.block
                 suffix = index + blocks * rng.randrange((10**8 - 1 - index) // blocks + 1)
-            number = rng.choice(_PHONE_PREFIXES) + f"{suffix:08d}"
+            number = prefix + f"{suffix:08d}"
             if number not in self.used_phones:
                 self.used_phones.add(number)
                 return number
