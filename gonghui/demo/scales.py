@@ -337,6 +337,9 @@ def build_large(
     upper union's pages read them at once."""
     if jobs > 1 and connection.vendor != "postgresql":
         raise BuildError("SQLite 只允许一个写入者，--jobs 只能为 1")
+    if jobs > 1 and connection.in_atomic_block:
+        # The workers could not see the city the parent writes before them.
+        raise BuildError("并行生成须在事务之外进行（各进程看不到未提交的上级工会），请用 --jobs 1")
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)

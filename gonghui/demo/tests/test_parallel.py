@@ -1,66 +1,45 @@
 """Scale l built in worker processes gives the same city as built in one."""
 
-import hashlib
+import json
+import os
 import random
+import subprocess
+import sys
+from urllib.parse import quote
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count, Sum, Value
-from django.db.models.functions import Concat
-from django.test import override_settings
-from django_scopes import scopes_disabled
 
 from gonghui.demo import plans, scales
-from gonghui.demo.logins import CITY_USERNAME
 from gonghui.demo.people import PersonMaker
 from gonghui.demo.tests.dates import SEED, TODAY
-from gonghui.finance.models import DuesPayment
-from gonghui.members.models import Member
-from gonghui.orgs.models import Union
-
-FAST_HASHER = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
-def _city_checksum() -> dict[str, tuple]:
-    """Per union code: a digest of its members' ID digests, its dues total and
-    its member and dues counts — nothing that depends on primary keys."""
-    out = {}
-    for union in Union.objects.filter(code__startswith="nb-l-").order_by("code"):
-        digests = sorted(
-            Member.objects.filter(union=union).values_list("id_number_digest", flat=True)
-        )
-        dues = DuesPayment.objects.filter(union=union).aggregate(n=Count("pk"), s=Sum("amount"))
-        out[union.code] = (
-            hashlib.sha256("".join(digests).encode()).hexdigest(),
-            len(digests),
-            dues["n"],
-            dues["s"],
-        )
-    return out
-
-
-def _build(jobs: int) -> dict[str, tuple]:
-    """Build a two-union city and checksum it, then move its grassroots unions
-    and users aside (seconds faster than a flush) so the next build starts
-    from the same upper unions."""
-    with scopes_disabled(), FAST_HASHER:
-        scales.build_large(seed=SEED, today=TODAY, unions=2, members=40, jobs=jobs)
-        checksum = _city_checksum()
-        Union.objects.filter(code__startswith="nb-l-").update(
-            code=Concat(Value(f"old{jobs}-"), "code"), name=Concat(Value(f"旧{jobs}"), "name")
-        )
-        get_user_model().objects.filter(username__in=[scales.LEDGER_CLERK, CITY_USERNAME]).update(
-            username=Concat(Value(f"old{jobs}-"), "username")
-        )
-    return checksum
+def _in_a_clean_process(mode: str) -> dict:
+    """Run parallel_child.py against this test's database: forking from a
+    pytest-xdist worker shares its threads and connections with the children,
+    which `gonghui demo` never does."""
+    s = connection.settings_dict
+    login = s["USER"] + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
+    url = f"postgres://{login}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    out = subprocess.run(
+        [sys.executable, "-m", "gonghui.demo.tests.parallel_child", mode],
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "gonghui.settings"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer: jobs=1 only")
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_build_the_same_city_as_one_process():
-    assert _build(jobs=2) == _build(jobs=1)
+    sums = _in_a_clean_process("same")
+    assert sums["2"] == sums["1"]
+    assert len(sums["1"]) == 2
 
 
 def test_makers_in_different_blocks_never_draw_the_same_id_number_or_phone():
@@ -87,26 +66,21 @@ def test_more_than_one_job_on_sqlite_is_refused_in_chinese():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer: jobs=1 only")
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_union_stops_the_build_naming_it_and_leaves_the_others_whole(monkeypatch):
-    def lead_groups(union):
-        if union.code == "nb-l-0002":
-            raise ValueError("组长数据有误")
-
-    monkeypatch.setattr(scales, "lead_groups", lead_groups)
-    with scopes_disabled(), FAST_HASHER:
-        with pytest.raises(scales.BuildError) as failure:
-            scales.build_large(
-                seed=SEED, today=TODAY, unions=2, members=30, jobs=2, with_ledgers=False
-            )
-        built = {
-            u.code: Member.objects.filter(union=u).count()
-            for u in Union.objects.filter(code__startswith="nb-l-")
-        }
-    assert "（nb-l-0002）生成失败" in str(failure.value)
-    assert "组长数据有误" in str(failure.value)
-    assert list(built) == ["nb-l-0001"]
+def test_a_failing_union_stops_the_build_naming_it_and_leaves_the_others_whole():
+    out = _in_a_clean_process("fail")
+    assert "（nb-l-0002）生成失败" in out["error"]
+    assert "组长数据有误" in out["error"]
+    assert list(out["built"]) == ["nb-l-0001"]
     first = plans.city(random.Random(SEED), unions=2, members=30)[0]
-    assert built["nb-l-0001"] == first.members
+    assert out["built"]["nb-l-0001"] == first.members
+
+
+@pytest.mark.django_db
+def test_more_than_one_job_inside_a_transaction_is_refused_in_chinese():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite builds with one job only")
+    with pytest.raises(scales.BuildError, match="并行生成须在事务之外进行"):
+        scales.build_large(seed=SEED, today=TODAY, unions=1, members=10, jobs=2)
 
 
 @pytest.mark.parametrize(
