@@ -35,7 +35,7 @@ from gonghui.activities.models import (
     SignUpState,
 )
 from gonghui.members.models import Gender, Member, Status
-from gonghui.reports.registry import metric, ratio
+from gonghui.reports.registry import metric, ratio, remembered
 
 
 def _labelled(field: str, choices) -> Case:
@@ -231,20 +231,24 @@ def activity_participants(unions, period):
     return Attendance.objects.filter(_starting_in(period, "activity__"), union__in=unions)
 
 
-def _audience_total(unions, period) -> int:
-    """The audiences of the period's activities added up. Counted activity by
-    activity with its day as a literal, so each count is one range of the
-    members' roll index; the one-query form (with_participation) casts every
-    activity's start to a date once per member row compared."""
-    activities = activities_in(unions, period).only("id", "union_id", "audience", "starts_at")
-    return sum(audience_members(a).count() for a in activities)
+def _audience_totals(ids, period) -> dict[int, int]:
+    """Each union's audiences of the period's activities added up. Counted
+    activity by activity with its day as a literal, so each count is one range
+    of the members' roll index; the one-query form (with_participation) casts
+    every activity's start to a date once per member row compared."""
+    totals: dict[int, int] = {}
+    activities = activities_in(ids, period).only("id", "union_id", "audience", "starts_at")
+    for a in activities:
+        size = remembered(("activities.audience", a.pk), audience_members(a).count)
+        totals[a.union_id] = totals.get(a.union_id, 0) + size
+    return totals
 
 
 ratio(
     "activities.participation_rate",
     label="活动参与率",
     numerator="activities.participants",
-    denominator_fn=_audience_total,
+    denominators=_audience_totals,
     description="本期各活动签到人次 ÷ 各活动参加对象人数之和",
 )
 

@@ -2,8 +2,10 @@
 city federation of 2,000 unions and a million members (l)."""
 
 import contextlib
+import functools
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -235,8 +237,18 @@ def _failure(plan, exc: BaseException) -> str:
     return f"工会“{plan.name}”（{plan.code}）生成失败：{type(exc).__name__}: {exc}"
 
 
-def _worker(city: _City, tasks, results, stop) -> None:
-    """A worker process: its own connection, unions taken from `tasks` until
+@dataclass(frozen=True)
+class _Work:
+    """What forked workers do: `run(i)` for each task index (returning how far
+    the progress bar moves) and, when it raises, `failure(i, exc)` in Chinese."""
+
+    count: int
+    run: Callable[[int], int]
+    failure: Callable[[int, BaseException], str]
+
+
+def _worker(work: _Work, tasks, results, stop) -> None:
+    """A worker process: its own connection, tasks taken from `tasks` until
     the sentinel or until the parent says stop; each reported on `results`."""
     from django.db import connections
     from django_scopes import scopes_disabled
@@ -248,20 +260,20 @@ def _worker(city: _City, tasks, results, stop) -> None:
                 if index is None:
                     break
                 try:
-                    results.put(("done", index, _build_city_union(city, index)))
+                    results.put(("done", index, work.run(index)))
                 except Exception as exc:  # reported to the parent, which stops the build
-                    results.put(("error", index, _failure(city.plans[index], exc)))
+                    results.put(("error", index, work.failure(index, exc)))
                     break
     finally:
         connections.close_all()
         results.put(("exit", None, None))
 
 
-def _build_in_workers(city: _City, jobs: int, bar) -> None:
+def _in_workers(work: _Work, jobs: int, bar) -> None:
     """Fork `jobs` workers (the parent's connections closed first, so each
-    child opens its own), hand out union indexes, and advance the parent's
-    progress bar as unions commit. The first error stops the build: the other
-    workers finish the union they are on and exit."""
+    child opens its own), hand out the task indexes, and advance the parent's
+    progress bar as tasks commit. The first error stops the build: the other
+    workers finish the task they are on and exit."""
     import multiprocessing
     import queue
 
@@ -269,13 +281,13 @@ def _build_in_workers(city: _City, jobs: int, bar) -> None:
 
     context = multiprocessing.get_context("fork")
     tasks, results, stop = context.Queue(), context.Queue(), context.Event()
-    for index in range(len(city.plans)):
+    for index in range(work.count):
         tasks.put(index)
     for _ in range(jobs):
         tasks.put(None)
     connections.close_all()
     workers = [
-        context.Process(target=_worker, args=(city, tasks, results, stop), daemon=True)
+        context.Process(target=_worker, args=(work, tasks, results, stop), daemon=True)
         for _ in range(jobs)
     ]
     for worker in workers:
@@ -307,6 +319,41 @@ def _build_in_workers(city: _City, jobs: int, bar) -> None:
         error = "生成进程意外退出：" + "，".join(str(w.exitcode) for w in workers)
     if error is not None:
         raise BuildError(error)
+
+
+# Refresh tasks per worker: a task costs some seconds whatever its size (each
+# figure's few queries per period), so few large tasks, but more than one per
+# worker so that none waits long for the last.
+REFRESH_TASKS_PER_WORKER = 4
+
+
+def _refresh_summaries(years: list[int], jobs: int, bar) -> None:
+    """The summary tables of `years` for every union, `REFRESH_CHUNK` unions a
+    task, in `jobs` forked workers (or here with one)."""
+    from gonghui.rollup import services as summaries
+
+    unions = summaries.all_union_ids()
+    size = max(1, -(-len(unions) // (jobs * REFRESH_TASKS_PER_WORKER)))
+    chunks = [unions[i : i + size] for i in range(0, len(unions), size)]
+
+    def run(index: int) -> int:
+        for year in years:
+            summaries.refresh(year=year, union_ids=chunks[index])
+        return len(chunks[index])
+
+    def failure(index: int, exc: BaseException) -> str:
+        first, last = chunks[index][0], chunks[index][-1]
+        return f"汇总表刷新失败（工会编号 {first}–{last}）：{type(exc).__name__}: {exc}"
+
+    work = _Work(count=len(chunks), run=run, failure=failure)
+    if jobs > 1:
+        _in_workers(work, jobs, bar)
+        return
+    for index in range(work.count):
+        try:
+            bar.update(run(index))
+        except Exception as exc:
+            raise BuildError(failure(index, exc)) from exc
 
 
 def build_large(
@@ -363,7 +410,15 @@ def build_large(
             # The workers' connections must see the city, districts and clerk.
             if connection.in_atomic_block:
                 raise BuildError("并行生成须在事务之外进行（各进程各用一个连接）")
-            _build_in_workers(work, jobs, bar)
+            _in_workers(
+                _Work(
+                    count=len(work.plans),
+                    run=functools.partial(_build_city_union, work),
+                    failure=lambda i, exc: _failure(work.plans[i], exc),
+                ),
+                jobs,
+                bar,
+            )
         else:
             with bulk_load():
                 for index, plan in enumerate(work.plans):
@@ -374,8 +429,14 @@ def build_large(
     _staff(CITY_USERNAME, fake.name(), city, Role.UPPER_STAFF)
     upper_targets.set_targets()
     if rollup:
-        keys = len(summaries.rolled_up())
-        with progress_bar(2 * keys, "市总工会汇总表", progress, unit="项") as bar:
-            for year in (today.year - 1, today.year):
-                summaries.refresh(year=year, step=lambda _key: bar.update(1))
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # Millions of rows just written: without fresh statistics the
+            # planner takes the tables for empty and nests loops over them.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        # Planned here, once: forked workers inherit the registry's plans.
+        summaries.rolled_up()
+        years = [today.year - 1, today.year]
+        with progress_bar(len(summaries.all_union_ids()), "汇总表", progress, unit="家") as bar:
+            _refresh_summaries(years, jobs, bar)
     return city

@@ -2,14 +2,14 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from gonghui.disclosure.models import Audience, Category, Feedback, FeedbackKind, Post, Read
 from gonghui.members.models import Member, Status
 from gonghui.orgs.models import RoleAssignment
 from gonghui.orgs.roles import Role
-from gonghui.reports.registry import metric, ratio, union_ids
+from gonghui.reports.registry import metric, ratio
 
 
 def is_representative(member: Member) -> bool:
@@ -149,40 +149,40 @@ def reads(unions, period):
     return Read.objects.filter(union__in=unions, post__publish_on__range=period.bounds)
 
 
-def expected_reads(unions, period) -> int:
-    """Σ over the period's posts of the members who may read them: every
-    member on the roll at the period's end for an all-members post, the
-    representatives among them for a representatives' post."""
-    ids = union_ids(unions)
+def expected_reads(ids, period) -> dict[int, int]:
+    """Each union's Σ over the period's posts of the members who may read
+    them: every member on the roll at the period's end for an all-members
+    post, the representatives among them for a representatives' post."""
     by_union: dict[int, dict[str, int]] = {}
     for union_id, audience, n in (
         posts_in(ids, period).values_list("union_id", "audience").annotate(n=Count("pk")).order_by()
     ):
         by_union.setdefault(union_id, {})[audience] = n
     if not by_union:
-        return 0
+        return {}
     roll = Member.objects.filter(
         union_id__in=list(by_union), status=Status.ACTIVE, joined_on__lte=period.end
     )
     members = dict(roll.values_list("union_id").annotate(n=Count("pk")).order_by())
-    reps = dict(
-        roll.filter(user_id__in=_representative_users(list(by_union)))
-        .values_list("union_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    # A representative of the member's own union, not of another one given.
+    own_rep = RoleAssignment.objects.filter(
+        union_id=OuterRef("union_id"), user_id=OuterRef("user_id"), role=Role.REPRESENTATIVE
     )
-    return sum(
-        posts.get(Audience.ALL, 0) * members.get(union_id, 0)
+    reps = dict(
+        roll.filter(Exists(own_rep)).values_list("union_id").annotate(n=Count("pk")).order_by()
+    )
+    return {
+        union_id: posts.get(Audience.ALL, 0) * members.get(union_id, 0)
         + posts.get(Audience.REPRESENTATIVES, 0) * reps.get(union_id, 0)
         for union_id, posts in by_union.items()
-    )
+    }
 
 
 ratio(
     "disclosure.read_rate",
     label="公开事项阅读率",
     numerator="disclosure.reads",
-    denominator_fn=expected_reads,
+    denominators=expected_reads,
     description="本期公开事项的阅读人次 ÷ 应阅读人次（每项公开事项的公开范围内在册会员数之和）",
 )
 

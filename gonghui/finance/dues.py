@@ -72,6 +72,14 @@ def settings_for(union_id: int) -> FinanceSettings:
     return found or FinanceSettings(union_id=union_id)
 
 
+def settings_of(union_ids: Iterable[int]) -> dict[int, FinanceSettings]:
+    """settings_for of every union, in one query."""
+    ids = list(union_ids)
+    with scopes_disabled():
+        found = {s.union_id: s for s in FinanceSettings.objects.filter(union_id__in=ids)}
+    return {u: found.get(u) or FinanceSettings(union_id=u) for u in ids}
+
+
 def completed_before(day: date) -> date:
     """The first month not yet over at the end of `day`: months before it are past."""
     return month_of(day + timedelta(days=1))
@@ -89,7 +97,7 @@ class DuesBook:
     @classmethod
     def load(cls, *, unions: Iterable[int], members: Iterable[int] | None = None) -> "DuesBook":
         unions = list(unions)
-        book = cls(rules={u: settings_for(u) for u in unions})
+        book = cls(rules=settings_of(unions))
         with scopes_disabled():
             bases = DuesBase.objects.filter(union_id__in=unions)
             exemptions = DuesExemption.objects.filter(union_id__in=unions)
@@ -251,24 +259,31 @@ def _owed_months_sql(unions: list[int], first: date, last: date) -> tuple[str, l
 def owed_sum(*, unions: Iterable[int], first: date, last: date) -> Decimal:
     """Dues owed for the months from `first`'s to `last`'s by every member of
     `unions`: what owed_total gives, without loading a member."""
+    return sum(owed_by_union(unions=unions, first=first, last=last).values(), ZERO)
+
+
+def owed_by_union(*, unions: Iterable[int], first: date, last: date) -> dict[int, Decimal]:
+    """{union_id: dues owed for the months from `first`'s to `last`'s by its
+    members} in one query; a union that owes nothing is left out."""
     unions = list(unions)
     if not unions or month_of(first) > month_of(last):
-        return ZERO
+        return {}
     owed, params = _owed_months_sql(unions, first, last)
     sql = f"""
         WITH {owed}
         SELECT b.base, b.rate, b.union_id, COUNT(*)
         FROM owed JOIN finance_duesbase b ON b.id = owed.base_id
         GROUP BY b.base, b.rate, b.union_id"""
-    book = DuesBook(rules={u: settings_for(u) for u in unions})
-    total = ZERO
+    book = DuesBook(rules=settings_of(unions))
+    owed: dict[int, Decimal] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for base, rate, union_id, count in cursor.fetchall():
             rules = book.rules[union_id]
             rate = rules.dues_rate if rate is None else _decimal(rate, "0.0001")
-            total += round_dues(_decimal(base, "0.01") * rate, rules.rounding) * count
-    return total
+            amount = round_dues(_decimal(base, "0.01") * rate, rules.rounding) * count
+            owed[union_id] = owed.get(union_id, ZERO) + amount
+    return {u: v for u, v in owed.items() if v}
 
 
 def members_owing_sql(*, unions: Iterable[int], on: date) -> tuple[str, list]:

@@ -73,22 +73,28 @@ for _category in EXPENDITURE_CATEGORIES:
     _register_category(_category, payments_in)
 
 
-def expenditure_budget(unions, period: Period) -> Decimal:
-    """The adjusted budgets of the expenditure lines of the years the period touches."""
+def expenditure_budgets(ids, period: Period) -> dict[int, Decimal]:
+    """Each union's adjusted budgets of the expenditure lines of the years the
+    period touches."""
     with scopes_disabled():
-        total = BudgetLine.objects.filter(
-            union__in=unions,
-            category__in=EXPENDITURE_CATEGORIES,
-            fiscal_year__year__range=(period.start.year, period.end.year),
-        ).aggregate(total=Sum("budget"))["total"]
-    return total if total is not None else ZERO
+        rows = (
+            BudgetLine.objects.filter(
+                union_id__in=ids,
+                category__in=EXPENDITURE_CATEGORIES,
+                fiscal_year__year__range=(period.start.year, period.end.year),
+            )
+            .values_list("union_id")
+            .annotate(total=Sum("budget"))
+            .order_by()
+        )
+        return {u: total for u, total in rows if total is not None}
 
 
 ratio(
     "finance.budget_execution",
     label="预算执行率",
     numerator="finance.expenditure_total",
-    denominator_fn=expenditure_budget,
+    denominators=expenditure_budgets,
     description="本期支出合计 ÷ 所涉年度支出预算（含调整）",
 )
 
@@ -190,9 +196,10 @@ def _dues_members(unions, last: date):
         )
 
 
-def dues_owed(unions, period: Period) -> Decimal:
-    """Dues owed for the months of the period, by every member's base, rate and exemptions."""
-    return dues.owed_sum(unions=union_ids(unions), first=period.start, last=period.end)
+def dues_owed(ids, period: Period) -> dict[int, Decimal]:
+    """Each union's dues owed for the months of the period, by every member's
+    base, rate and exemptions."""
+    return dues.owed_by_union(unions=ids, first=period.start, last=period.end)
 
 
 @dataclass(frozen=True)
@@ -280,7 +287,7 @@ ratio(
     "finance.dues_collection_rate",
     label="会费收缴率",
     numerator="finance.dues_collected",
-    denominator_fn=dues_owed,
+    denominators=dues_owed,
     description="本期各月已缴会费 ÷ 本期各月应缴会费",
 )
 

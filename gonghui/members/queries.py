@@ -1,6 +1,6 @@
 """Reads of the roster and the membership metrics."""
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django_scopes import scopes_disabled
 
 from gonghui.members.models import Gender, Member, Status, StatusChange, Transfer
@@ -121,16 +121,19 @@ ratio(
 )
 
 
-def _headcount(unions, period):
+def _headcounts(ids, period) -> dict[int, int]:
+    """Each union's workforce (职工总数) as registered."""
     with scopes_disabled():
-        return Union.objects.filter(pk__in=unions).aggregate(n=Sum("headcount"))["n"] or 0
+        return {
+            pk: n or 0 for pk, n in Union.objects.filter(pk__in=ids).values_list("pk", "headcount")
+        }
 
 
 ratio(
     "members.membership_rate",
     label="入会率",
     numerator="members.at_end",
-    denominator_fn=_headcount,
+    denominators=_headcounts,
     description="期末会员数 ÷ 职工总数",
 )
 

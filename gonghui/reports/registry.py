@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django_scopes import scopes_disabled
@@ -34,6 +35,10 @@ class Metric:
     numerator: str | None = None
     denominator: str | None = None
     denominator_fn: Callable[..., Decimal | int] | None = None
+    # Each union's denominator at once: (union ids, period) -> {union_id: value}
+    # (a union left out counts 0); the ratio's denominator for several unions
+    # is their sum unless `denominator_fn` says otherwise.
+    denominators: Callable[..., dict[int, Decimal | int]] | None = None
     breakdown: str | None = None  # field to group records by, for "per group" figures
     area: str = ""
     description: str = ""
@@ -41,6 +46,25 @@ class Metric:
     @property
     def is_ratio(self) -> bool:
         return self.numerator is not None
+
+    @property
+    def has_own_denominator(self) -> bool:
+        """A ratio whose denominator is a function, not a registered metric."""
+        return self.denominator_fn is not None or self.denominators is not None
+
+    def denominator_value(self, unions, period: Period) -> Decimal | int:
+        """The denominator of a ratio with its own denominator function."""
+        if self.denominator_fn is not None:
+            return self.denominator_fn(unions, period)
+        return sum(self.denominators(union_ids(unions), period).values(), 0)
+
+    def denominators_of(self, ids: list[int], period: Period) -> dict[int, Decimal | int]:
+        """{union_id: its own denominator} for every union of `ids`: one query
+        where the ratio registers `denominators`, else union by union."""
+        if self.denominators is None:
+            return {uid: self.denominator_fn([uid], period) for uid in ids}
+        found = self.denominators(list(ids), period)
+        return {uid: found.get(uid, 0) for uid in ids}
 
     def records_for(self, unions, period: Period) -> QuerySet:
         """The records behind the figure (for a ratio: the numerator's records)."""
@@ -67,8 +91,8 @@ class Metric:
     def _compute(self, unions: list[int], period: Period) -> Decimal | int:
         if self.is_ratio:
             top = get(self.numerator).value(unions, period)
-            if self.denominator_fn is not None:
-                bottom = self.denominator_fn(unions, period)
+            if self.has_own_denominator:
+                bottom = self.denominator_value(unions, period)
             else:
                 bottom = get(self.denominator).value(unions, period)
             if not bottom:
@@ -112,9 +136,37 @@ def evaluation() -> Iterator[None]:
         return
     token = _MEMO.set({})
     try:
-        yield
+        with parts():
+            yield
     finally:
         _MEMO.reset(token)
+
+
+# Parts of figures already computed (see `parts`).
+_PARTS: ContextVar[dict | None] = ContextVar("gonghui_metrics_parts", default=None)
+
+
+@contextmanager
+def parts() -> Iterator[None]:
+    """Inside the block, `remembered` computes each part once. An evaluation
+    opens one; the summary tables open one per figure, so the tables a figure
+    reads are seen the first time it reads them."""
+    token = _PARTS.set({})
+    try:
+        yield
+    finally:
+        _PARTS.reset(token)
+
+
+def remembered(key: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()`, once per `key` inside `parts` (a part that several periods
+    share: an activity's audience counts in its month, its quarter and its year)."""
+    memo = _PARTS.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def union_ids(unions) -> list[int]:
@@ -170,9 +222,13 @@ def ratio(
     numerator: str,
     denominator: str | None = None,
     denominator_fn=None,
+    denominators=None,
     description: str = "",
 ) -> Metric:
-    """Register a percentage: numerator / denominator × 100, one decimal."""
+    """Register a percentage: numerator / denominator × 100, one decimal. The
+    denominator is a registered metric, or a function of its own: for the
+    unions together (`denominator_fn`) and/or for each union in one query
+    (`denominators`; the several unions' denominator is then the sum)."""
     return register(
         Metric(
             key=key,
@@ -181,6 +237,7 @@ def ratio(
             numerator=numerator,
             denominator=denominator,
             denominator_fn=denominator_fn,
+            denominators=denominators,
             area=key.split(".")[0],
             description=description,
         )

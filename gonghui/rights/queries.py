@@ -238,16 +238,22 @@ def unions_with_wage_contract(unions, period):
         )
 
 
-def grassroots_unions(unions, period) -> int:
+def grassroots_unions(ids, period) -> dict[int, int]:
+    """1 for each grassroots union of `ids` (an upper union counts none)."""
     with scopes_disabled():
-        return Union.objects.filter(pk__in=_ids(unions)).exclude(kind__in=UPPER_KINDS).count()
+        return dict.fromkeys(
+            Union.objects.filter(pk__in=ids)
+            .exclude(kind__in=UPPER_KINDS)
+            .values_list("pk", flat=True),
+            1,
+        )
 
 
 ratio(
     "rights.wage_contract_coverage",
     label="工资集体协商建制率",
     numerator="rights.unions_with_wage_contract",
-    denominator_fn=grassroots_unions,
+    denominators=grassroots_unions,
     description="有有效工资专项集体合同的基层工会 ÷ 基层工会数（上级工会看其下属）",
 )
 

@@ -456,22 +456,26 @@ def compute(
                     mine = read.setdefault(u, set())
                     for k in needs:
                         mine |= sources.get(k, {}).get(u, set())
-                for start, n in periods_of(year):
-                    period = as_period(start, n)
-                    tops = values[(m.numerator, start, n)]
-                    bottoms = values[(m.denominator, start, n)] if m.denominator else None
-                    row = {}
-                    for u in unions:
-                        if m.denominator_fn is not None:
+                # A part its periods share (an activity's audience) is counted
+                # once; the tables it reads are noted then.
+                with registry.parts():
+                    for start, n in periods_of(year):
+                        period = as_period(start, n)
+                        tops = values[(m.numerator, start, n)]
+                        if m.has_own_denominator:
+                            # Every union's at once (one query where the ratio can).
                             with _watch() as reads:
-                                bottom = m.denominator_fn([u], period)
-                            read[u] |= reads.tables
+                                bottoms = m.denominators_of(unions, period)
+                            for u in unions:
+                                read[u] |= reads.tables
                         else:
-                            bottom = bottoms.get(u, 0)
-                        v = _ratio(rolled, tops.get(u, 0), bottom)
-                        if v:
-                            row[u] = v
-                    values[(rolled.key, start, n)] = row
+                            bottoms = values[(m.denominator, start, n)]
+                        row = {}
+                        for u in unions:
+                            v = _ratio(rolled, tops.get(u, 0), bottoms.get(u, 0))
+                            if v:
+                                row[u] = v
+                        values[(rolled.key, start, n)] = row
                 done.add(rolled.key)
                 ratios.remove(rolled)
                 progressed = True

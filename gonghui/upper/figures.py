@@ -108,8 +108,8 @@ def values_for_units(
     with registry.evaluation():
         for m in ratios:
             top = {uid: have[uid][m.numerator] for uid in ids}
-            if m.denominator_fn is not None:
-                bottom = _denominators(m, ids, period)
+            if m.has_own_denominator:
+                bottom = m.denominators_of(ids, period)
             else:
                 bottom = {uid: have[uid][m.denominator] for uid in ids}
             for uid in ids:
@@ -196,37 +196,11 @@ def is_additive(m: Metric) -> bool:
     )
 
 
-def _headcounts(ids: list[int], period: Period) -> dict[int, int]:
-    found = dict(Union.objects.filter(pk__in=ids).values_list("pk", "headcount"))
-    return {uid: found.get(uid) or 0 for uid in ids}
-
-
-def _grassroots(ids: list[int], period: Period) -> dict[int, int]:
-    upper = set(Union.objects.filter(pk__in=ids, kind__in=UPPER_KINDS).values_list("pk", flat=True))
-    return {uid: 0 if uid in upper else 1 for uid in ids}
-
-
-# Denominator functions of registered ratios, answered for every unit in one
-# query (each gives what the ratio's `denominator_fn([unit], period)` gives; the
-# tests compare them). Other denominator functions are asked unit by unit.
-GROUPED_DENOMINATORS = {
-    "members.membership_rate": _headcounts,
-    "rights.wage_contract_coverage": _grassroots,
-}
-
-
-def _denominators(m: Metric, ids: list[int], period: Period) -> dict[int, Value]:
-    grouped = GROUPED_DENOMINATORS.get(m.key)
-    if grouped is not None:
-        return grouped(ids, period)
-    return {uid: m.denominator_fn([uid], period) for uid in ids}
-
-
 def _per_unit(m: Metric, ids: list[int], period: Period) -> dict[int, Value]:
     if m.is_ratio:
         top = _per_unit(registry.get(m.numerator), ids, period)
-        if m.denominator_fn is not None:
-            bottom = _denominators(m, ids, period)
+        if m.has_own_denominator:
+            bottom = m.denominators_of(ids, period)
         else:
             bottom = _per_unit(registry.get(m.denominator), ids, period)
         return {uid: percent(top[uid], bottom[uid]) for uid in ids}
@@ -345,8 +319,8 @@ def _total(m: Metric, ids: list[int], period: Period, have) -> Value:
         return Decimal("0.0") if m.is_ratio else (Decimal("0.00") if m.sum_field else 0)
     if m.is_ratio:
         top = _sum(m.numerator, ids, period, have)
-        if m.denominator_fn is not None:
-            bottom = m.denominator_fn(ids, period)
+        if m.has_own_denominator:
+            bottom = m.denominator_value(ids, period)
         else:
             bottom = _sum(m.denominator, ids, period, have)
         return percent(top, bottom)
@@ -466,8 +440,8 @@ def kpis_for_units(
             if d.ratio:
                 m = registry.get(d.ratio)
                 top = _sum(m.numerator, ids, period, have) if ids else 0
-                if m.denominator_fn is not None:
-                    bottom = m.denominator_fn(ids, period) if ids else 0
+                if m.has_own_denominator:
+                    bottom = m.denominator_value(ids, period) if ids else 0
                     bottom_label = _denominator_label(m)
                 else:
                     bottom = _sum(m.denominator, ids, period, have) if ids else 0

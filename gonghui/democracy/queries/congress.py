@@ -187,19 +187,23 @@ def session_attendances(unions, period):
     ).select_related("representative__member", "session")
 
 
-def _seats_at_sessions(unions, period):
-    return (
+def _seats_at_sessions(ids, period) -> dict[int, int]:
+    """Each union's representatives at the opening of its closed sessions."""
+    rows = (
         CongressSession.objects.filter(
-            union__in=unions, date__range=period.bounds, state=SessionState.CLOSED
-        ).aggregate(n=Sum("representatives_at_opening"))["n"]
-        or 0
+            union_id__in=ids, date__range=period.bounds, state=SessionState.CLOSED
+        )
+        .values_list("union_id")
+        .annotate(n=Sum("representatives_at_opening"))
+        .order_by()
     )
+    return {u: n for u, n in rows if n}
 
 
 ratio(
     "democracy.attendance_rate",
     label="代表出席率",
     numerator="democracy.session_attendances",
-    denominator_fn=_seats_at_sessions,
+    denominators=_seats_at_sessions,
     description="本期会议代表签到人次 ÷ 各次会议开幕时的代表总数之和",
 )

@@ -52,6 +52,26 @@ def test_stored_figures_equal_the_live_registry_for_every_rolled_up_metric(city,
     assert wrong == []
 
 
+@pytest.mark.parametrize("period", [YEAR, QUARTER, MONTH], ids=["year", "quarter", "month"])
+def test_every_unions_own_denominator_asked_together_is_what_it_is_alone(city, period):
+    ratios = [m for m in registry.all_metrics() if m.denominators is not None]
+    unions = _unions()
+    wrong = []
+    for m in ratios:
+        together = m.denominators_of(unions, period)
+        alone = {u: m.denominator_value([u], period) for u in unions}
+        if together != alone:
+            wrong.append((m.key, together, alone))
+    assert len(ratios) >= 7
+    assert wrong == []
+
+
+def test_the_city_has_a_nonzero_denominator_for_every_ratio_with_its_own(city):
+    ratios = [m for m in registry.all_metrics() if m.denominators is not None]
+    empty = [m.key for m in ratios if not any(m.denominators_of(_unions(), YEAR).values())]
+    assert empty == []
+
+
 def test_the_demo_city_has_figures_in_every_area_so_the_comparison_means_something(city):
     stored = services.stored_unit_values(_unions(), YEAR, sorted(services.rolled_up()))
     areas_with_figures = {
@@ -60,17 +80,23 @@ def test_the_demo_city_has_figures_in_every_area_so_the_comparison_means_somethi
     assert {"members", "finance", "activities", "care", "safety", "learning"} <= areas_with_figures
 
 
-def test_every_registered_metric_is_rolled_up():
+def test_every_registered_metric_is_rolled_up(
+    db,
+):  # planning compiles one query that reads the database
     assert set(services.rolled_up()) == {m.key for m in registry.all_metrics()}
 
 
-def test_members_on_the_roll_are_stored_per_period_not_summed_over_months():
+def test_members_on_the_roll_are_stored_per_period_not_summed_over_months(
+    db,
+):  # planning compiles one query that reads the database
     rolled = services.rolled_up()["members.at_end"]
     assert rolled.plan.grouped_by == "union_id"
     assert not rolled.plan.additive
 
 
-def test_new_members_are_summed_over_months():
+def test_new_members_are_summed_over_months(
+    db,
+):  # planning compiles one query that reads the database
     assert services.rolled_up()["members.joined"].plan.additive
 
 

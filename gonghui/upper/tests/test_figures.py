@@ -160,12 +160,14 @@ def test_units_by_child_groups_the_units_under_each_district(c):
     }
 
 
-@pytest.mark.parametrize("key", sorted(figures.GROUPED_DENOMINATORS))
-def test_a_grouped_denominator_gives_what_the_ratios_own_function_gives(c, key):
+@pytest.mark.parametrize(
+    "key", sorted(m.key for m in registry.all_metrics() if m.denominators is not None)
+)
+def test_each_units_denominator_asked_together_is_what_it_is_alone(c, key):
     m = registry.get(key)
     ids = [u.pk for u in c.units] + [c.district_a.pk]
-    grouped = figures.GROUPED_DENOMINATORS[key](ids, PERIOD)
-    assert grouped == {uid: m.denominator_fn([uid], PERIOD) for uid in ids}
+    together = m.denominators_of(ids, PERIOD)
+    assert together == {uid: m.denominator_value([uid], PERIOD) for uid in ids}
 
 
 def test_the_membership_rate_of_every_unit_takes_a_fixed_number_of_queries(
