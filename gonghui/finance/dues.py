@@ -265,44 +265,92 @@ def owed_sum(*, unions: Iterable[int], first: date, last: date) -> Decimal:
 def owed_by_union(*, unions: Iterable[int], first: date, last: date) -> dict[int, Decimal]:
     """{union_id: dues owed for the months from `first`'s to `last`'s by its
     members} in one query; a union that owes nothing is left out."""
+    owed: dict[int, Decimal] = {}
+    for (union_id, _month), amount in owed_by_union_month(
+        unions=unions, first=first, last=last
+    ).items():
+        owed[union_id] = owed.get(union_id, ZERO) + amount
+    return {u: v for u, v in owed.items() if v}
+
+
+def owed_by_union_month(
+    *, unions: Iterable[int], first: date, last: date
+) -> dict[tuple[int, date], Decimal]:
+    """{(union_id, month): dues its members owe for that month} for the months
+    from `first`'s to `last`'s, in one query; nothing owed is left out."""
     unions = list(unions)
     if not unions or month_of(first) > month_of(last):
         return {}
     owed, params = _owed_months_sql(unions, first, last)
     sql = f"""
         WITH {owed}
-        SELECT b.base, b.rate, b.union_id, COUNT(*)
+        SELECT b.base, b.rate, b.union_id, owed.month, COUNT(*)
         FROM owed JOIN finance_duesbase b ON b.id = owed.base_id
-        GROUP BY b.base, b.rate, b.union_id"""
-    book = DuesBook(rules=settings_of(unions))
-    owed: dict[int, Decimal] = {}
+        GROUP BY b.base, b.rate, b.union_id, owed.month"""
+    rules = settings_of(unions)
+    out: dict[tuple[int, date], Decimal] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for base, rate, union_id, count in cursor.fetchall():
-            rules = book.rules[union_id]
-            rate = rules.dues_rate if rate is None else _decimal(rate, "0.0001")
-            amount = round_dues(_decimal(base, "0.01") * rate, rules.rounding) * count
-            owed[union_id] = owed.get(union_id, ZERO) + amount
-    return {u: v for u, v in owed.items() if v}
+        for base, rate, union_id, month, count in cursor.fetchall():
+            rule = rules[union_id]
+            rate = rule.dues_rate if rate is None else _decimal(rate, "0.0001")
+            amount = round_dues(_decimal(base, "0.01") * rate, rule.rounding) * count
+            key = (union_id, _as_date(month))
+            out[key] = out.get(key, ZERO) + amount
+    return {k: v for k, v in out.items() if v}
+
+
+def _as_date(value) -> date:
+    """A DATE column read through a raw cursor (SQLite gives text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def members_owing_sql(*, unions: Iterable[int], on: date) -> tuple[str, list]:
     """SQL selecting the ids of members with an unpaid month of dues above zero
     among the months over by the end of `on`, and its parameters: the members
     finance.queries.arrears lists."""
-    unions = list(unions)
     last_past = completed_before(on) - timedelta(days=1)
+    unpaid = _unpaid_months_sql(unions=list(unions), last=last_past)
+    if unpaid is None:
+        return "SELECT id FROM members_member WHERE 1 = 0", []
+    sql, params = unpaid
+    return f"SELECT DISTINCT member_id FROM ({sql}) unpaid", params
+
+
+def first_unpaid_months(*, unions: Iterable[int], last: date) -> dict[int, tuple[int, date]]:
+    """{member_id: (union_id, the first month up to `last`'s with dues above
+    zero unpaid)} in one query. A member owes at the end of a day exactly when
+    that month is among the months over by then: one query answers the
+    arrears of every month-end up to `last`."""
+    unions = list(unions)
+    unpaid = _unpaid_months_sql(unions=unions, last=last)
+    if unpaid is None:
+        return {}
+    sql, params = unpaid
+    grouped = (
+        f"SELECT member_id, union_id, MIN(month) FROM ({sql}) unpaid GROUP BY member_id, union_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, params)
+        return {m: (u, _as_date(month)) for m, u, month in cursor.fetchall()}
+
+
+def _unpaid_months_sql(*, unions: list[int], last: date) -> tuple[str, list] | None:
+    """SQL selecting (member_id, union_id, month) for every month up to
+    `last`'s with dues above zero owed and not paid, and its parameters; None
+    when no base starts by then."""
     with scopes_disabled():
         first = DuesBase.objects.filter(union_id__in=unions).order_by("since").first()
-    if not unions or first is None or first.since > last_past:
-        return "SELECT id FROM members_member WHERE 1 = 0", []
-    owed, params = _owed_months_sql(unions, first.since, last_past)
+    if not unions or first is None or first.since > last:
+        return None
+    owed, params = _owed_months_sql(unions, first.since, last)
     # Dues round to zero below half a fen (四舍五入到分), half a jiao (到角) or
     # not at all (进位到元); such months are not owed.
     default_rate = f"{DEFAULT_DUES_RATE}"
     sql = f"""
         WITH {owed}
-        SELECT DISTINCT owed.member_id FROM owed
+        SELECT owed.member_id AS member_id, b.union_id AS union_id, owed.month AS month
+        FROM owed
         JOIN finance_duesbase b ON b.id = owed.base_id
         LEFT JOIN finance_financesettings f ON f.union_id = b.union_id
         WHERE b.base * COALESCE(b.rate, f.dues_rate, {default_rate}) >=

@@ -27,6 +27,7 @@ from gonghui.finance.models import (
 from gonghui.members.models import Member
 from gonghui.orgs.roles import Role
 from gonghui.periods import Period
+from gonghui.reports import registry
 from gonghui.reports.registry import metric, ratio, union_ids
 
 
@@ -198,8 +199,24 @@ def _dues_members(unions, last: date):
 
 def dues_owed(ids, period: Period) -> dict[int, Decimal]:
     """Each union's dues owed for the months of the period, by every member's
-    base, rate and exemptions."""
-    return dues.owed_by_union(unions=ids, first=period.start, last=period.end)
+    base, rate and exemptions. When parts are shared (the summary tables ask
+    for every month, quarter and the year), the whole years are counted once,
+    month by month, and each period adds up its months."""
+    if not registry.remembering():
+        return dues.owed_by_union(unions=ids, first=period.start, last=period.end)
+    years = (period.start.year, period.end.year)
+    by_month = registry.remembered(
+        ("finance.owed_by_month", tuple(sorted(ids)), years),
+        lambda: dues.owed_by_union_month(
+            unions=ids, first=date(years[0], 1, 1), last=date(years[1], 12, 31)
+        ),
+    )
+    first, last = dues.month_of(period.start), dues.month_of(period.end)
+    owed: dict[int, Decimal] = {}
+    for (union_id, month), amount in by_month.items():
+        if first <= month <= last:
+            owed[union_id] = owed.get(union_id, ZERO) + amount
+    return owed
 
 
 @dataclass(frozen=True)
@@ -272,11 +289,29 @@ def dues_members_paying(unions, period):
     )
 
 
+def _arrears_per_union(ids, period: Period) -> dict[int, int]:
+    """Each union's members owing at the period's end: those whose first
+    unpaid month is among the months over by then. When parts are shared,
+    one query up to the year's end answers every month-end of the year."""
+    last_past = dues.completed_before(period.end) - timedelta(days=1)
+    horizon = date(period.end.year, 12, 31) if registry.remembering() else last_past
+    first_unpaid = registry.remembered(
+        ("finance.first_unpaid", tuple(sorted(ids)), horizon),
+        lambda: dues.first_unpaid_months(unions=ids, last=horizon),
+    )
+    counts: dict[int, int] = {}
+    for union_id, month in first_unpaid.values():
+        if month <= last_past:
+            counts[union_id] = counts.get(union_id, 0) + 1
+    return counts
+
+
 @metric(
     "finance.dues_arrears_members",
     label="欠缴会费人数",
     unit="人",
     description="截至期末仍有已过月份未缴会费的会员",
+    per_union=_arrears_per_union,
 )
 def dues_arrears_members(unions, period):
     sql, params = dues.members_owing_sql(unions=union_ids(unions), on=period.end)

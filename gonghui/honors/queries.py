@@ -47,9 +47,24 @@ class Average(Metric):
     def value(self, unions, period):
         qs = self.records(_ids(unions), period)
         row = qs.aggregate(total=Sum(self.average_field), n=Count("pk"))
-        if not row["n"]:
-            return Decimal("0.0")
-        return (Decimal(str(row["total"])) / row["n"]).quantize(TENTH, rounding=ROUND_HALF_UP)
+        return _mean(row["total"], row["n"])
+
+    def values_by_union(self, ids, period):
+        rows = (
+            self.records(list(ids), period)
+            .order_by()
+            .values_list("union_id")
+            .annotate(total=Sum(self.average_field), n=Count("pk"))
+        )
+        found = {uid: (total, n) for uid, total, n in rows}
+        return {uid: _mean(*found.get(uid, (None, 0))) for uid in ids}
+
+
+def _mean(total, n: int) -> Decimal:
+    """Total ÷ records to one decimal (none: 0.0)."""
+    if not n:
+        return Decimal("0.0")
+    return (Decimal(str(total)) / n).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def _labelled(field: str, choices) -> Case:

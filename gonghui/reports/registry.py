@@ -39,6 +39,10 @@ class Metric:
     # (a union left out counts 0); the ratio's denominator for several unions
     # is their sum unless `denominator_fn` says otherwise.
     denominators: Callable[..., dict[int, Decimal | int]] | None = None
+    # Each union's value at once: (union ids, period) -> {union_id: value}, what
+    # value([union], period) gives (a union left out has 0); for pages and
+    # summary tables that need every unit's figure.
+    per_union: Callable[..., dict[int, Decimal | int]] | None = None
     breakdown: str | None = None  # field to group records by, for "per group" figures
     area: str = ""
     description: str = ""
@@ -51,6 +55,22 @@ class Metric:
     def has_own_denominator(self) -> bool:
         """A ratio whose denominator is a function, not a registered metric."""
         return self.denominator_fn is not None or self.denominators is not None
+
+    @property
+    def answers_per_union(self) -> bool:
+        """Every union's value comes from one query (see `values_by_union`)."""
+        return (
+            self.per_union is not None or type(self).values_by_union is not Metric.values_by_union
+        )
+
+    def values_by_union(self, ids: list[int], period: Period) -> dict[int, Decimal | int]:
+        """{union_id: value([union_id], period)} for every union of `ids`: from
+        `per_union` in one go when the metric has it (a subclass computing its
+        own value may answer it too), else union by union."""
+        if self.per_union is None:
+            return {uid: self.value([uid], period) for uid in ids}
+        found = self.per_union(list(ids), period)
+        return {uid: found.get(uid, 0) for uid in ids}
 
     def denominator_value(self, unions, period: Period) -> Decimal | int:
         """The denominator of a ratio with its own denominator function."""
@@ -158,6 +178,20 @@ def parts() -> Iterator[None]:
         _PARTS.reset(token)
 
 
+def field_values_by_union(qs: QuerySet, field: str) -> dict[int, list]:
+    """{union_id: the non-null values of `field`} over records with a `union`."""
+    out: dict[int, list] = {}
+    for union_id, v in qs.order_by().values_list("union_id", field):
+        if v is not None:
+            out.setdefault(union_id, []).append(v)
+    return out
+
+
+def remembering() -> bool:
+    """Inside `parts`: a part computed for more than asked is worth it."""
+    return _PARTS.get() is not None
+
+
 def remembered(key: tuple, compute: Callable[[], Any]) -> Any:
     """`compute()`, once per `key` inside `parts` (a part that several periods
     share: an activity's audience counts in its month, its quarter and its year)."""
@@ -194,8 +228,10 @@ def metric(
     sum_field: str | None = None,
     breakdown: str | None = None,
     description: str = "",
+    per_union=None,
 ):
-    """Register a function (unions, period) -> QuerySet as a metric."""
+    """Register a function (unions, period) -> QuerySet as a metric
+    (`per_union`: see Metric)."""
 
     def wrap(fn):
         register(
@@ -208,6 +244,7 @@ def metric(
                 breakdown=breakdown,
                 area=key.split(".")[0],
                 description=description,
+                per_union=per_union,
             )
         )
         return fn

@@ -17,7 +17,7 @@ from django_scopes import scopes_disabled
 
 from gonghui.democracy.models import Resolution, ResolutionState
 from gonghui.orgs.models import UPPER_KINDS, Union
-from gonghui.reports.registry import Metric, metric, ratio, register
+from gonghui.reports.registry import Metric, field_values_by_union, metric, ratio, register
 from gonghui.rights.models import (
     MEDIATION_LIMIT_DAYS,
     Consultation,
@@ -51,11 +51,15 @@ class Computed(Metric):
     how: str = "mean"
 
     def value(self, unions, period):
-        values = [
-            Decimal(str(v))
-            for v in self.records(_ids(unions), period).values_list(self.field, flat=True)
-            if v is not None
-        ]
+        values = self.records(_ids(unions), period).values_list(self.field, flat=True)
+        return self._of([v for v in values if v is not None])
+
+    def values_by_union(self, ids, period):
+        found = field_values_by_union(self.records(list(ids), period), self.field)
+        return {uid: self._of(found.get(uid, [])) for uid in ids}
+
+    def _of(self, raw: list) -> Decimal:
+        values = [Decimal(str(v)) for v in raw]
         if not values:
             return Decimal("0.0")
         middle = statistics.median(values) if self.how == "median" else sum(values) / len(values)

@@ -358,6 +358,19 @@ def _correlated(rolled: Rolled, unions: list[int], period: Period, sources: Sour
     return out
 
 
+def _per_union(rolled: Rolled, unions: list[int], period: Period, sources: Sources):
+    """The metric's own every-union answer. Its periods share parts (the first
+    unpaid month of each member answers every month-end), so the tables are
+    noted when a part is first computed, for every union asked."""
+    with _watch() as reads:
+        found = rolled.metric.values_by_union(unions, period)
+    read = sources.setdefault(rolled.key, {})
+    for u in unions:
+        read.setdefault(u, set()).update(reads.tables)
+    # A mean or a median is stored even when zero (see Rolled.zero).
+    return {u: v for u, v in found.items() if v or rolled.kind == "computed"}
+
+
 def _as_sum(rolled: Rolled, v):
     """A raw SUM as the registry's aggregate gives it (SQLite: a float)."""
     if isinstance(v, Decimal):
@@ -421,24 +434,31 @@ def compute(
         for rolled in plans.values():
             if rolled.kind == "ratio" or rolled.key not in wanted:
                 continue
-            run = functools.partial(_grouped, reuse={}) if rolled.plan.grouped_by else _correlated
-            if rolled.plan.additive:
-                for start, n in months:
-                    values[(rolled.key, start, n)] = run(
-                        rolled, unions, as_period(start, n), sources
-                    )
-                for start, n in periods_of(year)[12:]:
-                    total: dict[int, Decimal | int] = defaultdict(int)
-                    for m in range(n):
-                        month = date(year, start.month + m, 1)
-                        for u, v in values[(rolled.key, month, 1)].items():
-                            total[u] += v
-                    values[(rolled.key, start, n)] = {u: v for u, v in total.items() if v}
+            if rolled.metric.answers_per_union:
+                run = _per_union
+            elif rolled.plan.grouped_by:
+                run = functools.partial(_grouped, reuse={})
             else:
-                for start, n in periods_of(year):
-                    values[(rolled.key, start, n)] = run(
-                        rolled, unions, as_period(start, n), sources
-                    )
+                run = _correlated
+            # A part its periods share is computed once (see _per_union).
+            with registry.parts():
+                if rolled.plan.additive:
+                    for start, n in months:
+                        values[(rolled.key, start, n)] = run(
+                            rolled, unions, as_period(start, n), sources
+                        )
+                    for start, n in periods_of(year)[12:]:
+                        total: dict[int, Decimal | int] = defaultdict(int)
+                        for m in range(n):
+                            month = date(year, start.month + m, 1)
+                            for u, v in values[(rolled.key, month, 1)].items():
+                                total[u] += v
+                        values[(rolled.key, start, n)] = {u: v for u, v in total.items() if v}
+                else:
+                    for start, n in periods_of(year):
+                        values[(rolled.key, start, n)] = run(
+                            rolled, unions, as_period(start, n), sources
+                        )
             sources.setdefault(rolled.key, {})
             if step:
                 step(rolled.key)

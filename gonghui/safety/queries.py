@@ -17,7 +17,7 @@ from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 
 from gonghui.members.models import Member
 from gonghui.orgs.models import Union
-from gonghui.reports.registry import Metric, metric, ratio, register
+from gonghui.reports.registry import Metric, field_values_by_union, metric, ratio, register
 from gonghui.safety.models import (
     OPEN_STATES,
     Category,
@@ -156,8 +156,21 @@ class MedianMetric(Metric):
         if not count:
             return Decimal("0.0")
         ordered = rows.order_by(self.median_field).values_list(self.median_field, flat=True)
-        middle = list(ordered[(count - 1) // 2 : count // 2 + 1])
-        return (Decimal(sum(middle)) / len(middle)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return _middle(list(ordered[(count - 1) // 2 : count // 2 + 1]))
+
+    def values_by_union(self, ids, period):
+        found = field_values_by_union(self.records(list(ids), period), self.median_field)
+        out = {}
+        for uid in ids:
+            values = sorted(found.get(uid, []))
+            n = len(values)
+            out[uid] = _middle(values[(n - 1) // 2 : n // 2 + 1]) if n else Decimal("0.0")
+        return out
+
+
+def _middle(middle: list) -> Decimal:
+    """The median from the one or two middle values."""
+    return (Decimal(sum(middle)) / len(middle)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def _rectified_in(unions, period):

@@ -204,6 +204,8 @@ def _per_unit(m: Metric, ids: list[int], period: Period) -> dict[int, Value]:
         else:
             bottom = _per_unit(registry.get(m.denominator), ids, period)
         return {uid: percent(top[uid], bottom[uid]) for uid in ids}
+    if m.answers_per_union:
+        return m.values_by_union(ids, period)
     if is_additive(m):
         grouped = _grouped(m, ids, period)
         if grouped is not None:

@@ -96,3 +96,48 @@ def test_dues_owed_in_sql_equals_the_dues_book_to_the_fen(seed):
     for first, last in ((date(2024, 1, 1), date(2024, 12, 31)), (YEAR.start, YEAR.end)):
         expected = dues.owed_total(members, book, first, last)
         assert dues.owed_sum(unions=[union.pk], first=first, last=last) == expected
+
+
+def _month_ends(year: int) -> list[date]:
+    return [dues.next_month(date(year, m, 1)) - timedelta(days=1) for m in range(1, 13)]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_every_unions_arrears_at_every_month_end_counted_together_are_the_dues_books(seed):
+    unions = [_varied_ledger(seed), _varied_ledger(seed + 10)]
+    ids = [u.pk for u in unions]
+    m = registry.get("finance.dues_arrears_members")
+    with registry.parts():  # as the summary tables ask: one query for the year
+        together = {on: m.per_union(ids, Period(date(2025, 1, 1), on)) for on in _month_ends(2025)}
+    for on in _month_ends(2025):
+        for union in unions:
+            expected = len(queries.arrears(unions=[union.pk], on=on))
+            assert together[on].get(union.pk, 0) == expected, (on, union.pk)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_each_unions_arrears_asked_alone_are_the_dues_books(seed):
+    union = _varied_ledger(seed)
+    m = registry.get("finance.dues_arrears_members")
+    for on in (date(2024, 9, 30), date(2025, 6, 15)):
+        expected = len(queries.arrears(unions=[union.pk], on=on))
+        assert m.per_union([union.pk], Period(date(on.year, 1, 1), on)).get(union.pk, 0) == expected
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_dues_owed_month_by_month_add_up_to_the_dues_book_for_any_span(seed):
+    union = _varied_ledger(seed)
+    book = dues.DuesBook.load(unions=[union.pk])
+    members = list(Member.objects.filter(union=union))
+    m = registry.get("finance.dues_collection_rate")
+    spans = [
+        (date(2025, 1, 1), date(2025, 3, 31)),
+        (date(2025, 5, 1), date(2025, 5, 31)),
+        (YEAR.start, YEAR.end),
+    ]
+    with registry.parts():  # the years counted once, month by month
+        shared = {span: m.denominators_of([union.pk], Period(*span)) for span in spans}
+    for first, last in spans:
+        expected = dues.owed_total(members, book, first, last)
+        assert shared[(first, last)][union.pk] == expected
+        assert m.denominators_of([union.pk], Period(first, last))[union.pk] == expected

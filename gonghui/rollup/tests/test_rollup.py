@@ -66,6 +66,22 @@ def test_every_unions_own_denominator_asked_together_is_what_it_is_alone(city, p
     assert wrong == []
 
 
+@pytest.mark.parametrize("period", [YEAR, QUARTER, MONTH], ids=["year", "quarter", "month"])
+def test_every_unions_value_from_one_query_is_what_it_is_alone(city, period):
+    answering = [m for m in registry.all_metrics() if m.answers_per_union]
+    unions = _unions()
+    wrong = []
+    for m in answering:
+        with registry.parts():  # as the summary tables ask, parts shared
+            shared = m.values_by_union(unions, period)
+        together = m.values_by_union(unions, period)
+        alone = {u: m.value([u], period) for u in unions}
+        if shared != alone or together != alone:
+            wrong.append((m.key, shared, together, alone))
+    assert len(answering) >= 5
+    assert wrong == []
+
+
 def test_the_city_has_a_nonzero_denominator_for_every_ratio_with_its_own(city):
     ratios = [m for m in registry.all_metrics() if m.denominators is not None]
     empty = [m.key for m in ratios if not any(m.denominators_of(_unions(), YEAR).values())]
