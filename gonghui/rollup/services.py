@@ -177,6 +177,25 @@ def rolled_up(*, refresh: bool = False) -> dict[str, Rolled]:
     return out
 
 
+# A ratio whose denominator is a function of its own also stores each union's
+# denominator under this key, so that a subtree's ratio (Σ numerators ÷
+# Σ denominators) is read, not recomputed over every record of the subtree.
+_DENOMINATOR = "{key}/denominator"
+
+
+def denominator_key(ratio_key: str) -> str:
+    return _DENOMINATOR.format(key=ratio_key)
+
+
+def _stored_denominators() -> dict[str, str]:
+    """{denominator key: its ratio's key} for the ratios that store one."""
+    return {
+        denominator_key(k): k
+        for k, r in rolled_up().items()
+        if r.kind == "ratio" and r.metric.has_own_denominator
+    }
+
+
 def definitions() -> str:
     """A digest of what is rolled up and how: rows written under other
     definitions are not served."""
@@ -184,6 +203,7 @@ def definitions() -> str:
         f"{r.key}|{r.kind}|{r.plan.grouped_by}|{r.plan.additive}|{r.sum_places}"
         for r in sorted(rolled_up().values(), key=lambda r: r.key)
     )
+    text += "\n" + "\n".join(sorted(_stored_denominators()))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -496,6 +516,10 @@ def compute(
                             if v:
                                 row[u] = v
                         values[(rolled.key, start, n)] = row
+                        if m.has_own_denominator:
+                            values[(denominator_key(rolled.key), start, n)] = {
+                                u: v for u, v in bottoms.items() if v
+                            }
                 done.add(rolled.key)
                 ratios.remove(rolled)
                 progressed = True
@@ -769,7 +793,8 @@ def stored_unit_values(
     if standard is None:
         return None
     plans = rolled_up()
-    if any(k not in plans for k in keys):
+    denominators = _stored_denominators()
+    if any(k not in plans and k not in denominators for k in keys):
         return None
     units = sorted(set(unit_ids))
     if not units:
@@ -793,19 +818,45 @@ def stored_unit_values(
                 if tables := _unseen(marks[u], seen):
                     unseen[u] = tables
             if unseen:
+                # A denominator read what its ratio read.
+                owners = [denominators.get(k, k) for k in keys]
                 for u, sources in Coverage.objects.filter(
                     union_id__in=list(unseen), year=start.year
                 ).values_list("union_id", "sources"):
-                    if _affected(unseen[u], sources, keys) != set():
+                    if _affected(unseen[u], sources, owners) != set():
                         return None  # a figure asked for may be stale
-        zeros = {k: plans[k].zero() for k in keys if plans[k].kind != "computed"}
+        zeros = {
+            k: 0 if k in denominators else plans[k].zero()
+            for k in keys
+            if k in denominators or plans[k].kind != "computed"
+        }
         out = {u: dict(zeros) for u in units}
-        restore = {k: plans[k].restore for k in keys}
+        restore = {k: _restore_denominator if k in denominators else plans[k].restore for k in keys}
         for u, key, value, places in _figure_rows(units, keys, start, months):
             out[u][key] = restore[key](value, places)
     if any(len(row) != len(set(keys)) for row in out.values()):
         return None  # a computed figure's row is missing
     return out
+
+
+def _restore_denominator(stored: Decimal, places: int | None):
+    """A stored denominator as its function gave it: a count or an amount."""
+    return int(stored) if places is None else stored.quantize(Decimal(1).scaleb(-places))
+
+
+def stored_denominators(
+    unit_ids: list[int], period: Period, ratio_keys: list[str]
+) -> dict[int, dict[str, Decimal | int]] | None:
+    """{unit_id: {ratio_key: its denominator}} from the summary tables for
+    ratios with a denominator function of their own, or None whenever they
+    cannot give exactly what the function would give now."""
+    keys = [denominator_key(k) for k in ratio_keys]
+    if not keys or any(k not in _stored_denominators() for k in keys):
+        return None
+    found = stored_unit_values(unit_ids, period, keys)
+    if found is None:
+        return None
+    return {u: {k: row[denominator_key(k)] for k in ratio_keys} for u, row in found.items()}
 
 
 def _figure_rows(units: list[int], keys: list[str], start: date, months: int):

@@ -109,7 +109,7 @@ def values_for_units(
         for m in ratios:
             top = {uid: have[uid][m.numerator] for uid in ids}
             if m.has_own_denominator:
-                bottom = m.denominators_of(ids, period)
+                bottom = _denominators(m, ids, period)
             else:
                 bottom = {uid: have[uid][m.denominator] for uid in ids}
             for uid in ids:
@@ -194,6 +194,35 @@ def is_additive(m: Metric) -> bool:
         and cls._compute is Metric._compute
         and m.records is not None
     )
+
+
+def _denominators(m: Metric, ids: list[int], period: Period) -> dict[int, Value]:
+    """Each unit's own denominator of ratio `m`: stored beside the ratio in the
+    summary tables when they can answer, else from the records."""
+    stored = _stored_denominators(ids, period, m.key)
+    if stored is not None:
+        return stored
+    return m.denominators_of(ids, period)
+
+
+def _denominator_total(m: Metric, ids: list[int], period: Period) -> Value:
+    """The subtree's denominator of ratio `m`: the units' stored ones added up,
+    else from the records."""
+    stored = _stored_denominators(ids, period, m.key)
+    if stored is not None:
+        return sum(stored.values(), 0)
+    return m.denominator_value(ids, period)
+
+
+def _stored_denominators(ids: list[int], period: Period, key: str) -> dict[int, Value] | None:
+    try:
+        from gonghui.rollup import services as rollup
+    except ImportError:
+        return None
+    found = rollup.stored_denominators(ids, period, [key])
+    if found is None:
+        return None
+    return {uid: found[uid][key] for uid in ids}
 
 
 def _per_unit(m: Metric, ids: list[int], period: Period) -> dict[int, Value]:
@@ -322,7 +351,7 @@ def _total(m: Metric, ids: list[int], period: Period, have) -> Value:
     if m.is_ratio:
         top = _sum(m.numerator, ids, period, have)
         if m.has_own_denominator:
-            bottom = m.denominator_value(ids, period)
+            bottom = _denominator_total(m, ids, period)
         else:
             bottom = _sum(m.denominator, ids, period, have)
         return percent(top, bottom)
@@ -443,7 +472,7 @@ def kpis_for_units(
                 m = registry.get(d.ratio)
                 top = _sum(m.numerator, ids, period, have) if ids else 0
                 if m.has_own_denominator:
-                    bottom = m.denominator_value(ids, period) if ids else 0
+                    bottom = _denominator_total(m, ids, period) if ids else 0
                     bottom_label = _denominator_label(m)
                 else:
                     bottom = _sum(m.denominator, ids, period, have) if ids else 0

@@ -82,6 +82,30 @@ def test_every_unions_value_from_one_query_is_what_it_is_alone(city, period):
     assert wrong == []
 
 
+@pytest.mark.parametrize("period", [YEAR, QUARTER, MONTH], ids=["year", "quarter", "month"])
+def test_each_unions_own_denominator_is_stored_beside_its_ratio(city, period):
+    ratios = [m for m in registry.all_metrics() if m.denominators is not None]
+    unions = _unions()
+    stored = services.stored_denominators(unions, period, [m.key for m in ratios])
+    assert stored is not None
+    live = {u: {m.key: m.denominator_value([u], period) for m in ratios} for u in unions}
+    assert stored == live
+
+
+def test_a_denominator_is_not_served_once_its_records_change(
+    city, django_capture_on_commit_callbacks
+):
+    union_id = _unions()[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        MemberFactory(union_id=union_id)
+    key = "members.membership_rate"  # its denominator reads the union's headcount
+    assert services.stored_denominators([union_id], YEAR, [key]) is None
+
+
+def test_a_metric_without_a_stored_denominator_is_not_answered(city):
+    assert services.stored_denominators(_unions(), YEAR, ["members.joined"]) is None
+
+
 def test_the_city_has_a_nonzero_denominator_for_every_ratio_with_its_own(city):
     ratios = [m for m in registry.all_metrics() if m.denominators is not None]
     empty = [m.key for m in ratios if not any(m.denominators_of(_unions(), YEAR).values())]
