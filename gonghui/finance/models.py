@@ -437,7 +437,13 @@ class DuesPayment(ScopedModel):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="dues_payment_amount_positive"),
         ]
-        indexes = [models.Index(fields=["union", "month"], name="dues_payment_union_month")]
+        indexes = [
+            models.Index(fields=["union", "month"], name="dues_payment_union_month"),
+            # A unit's payments page by page in entry order (the drill-down
+            # behind a figure): without it PostgreSQL walks the whole table's
+            # primary key for the first 50 of one union.
+            models.Index(fields=["union", "id"], name="dues_payment_union_entry"),
+        ]
 
     def __str__(self):
         return f"{self.member} {self.month:%Y年%m月}会费 {self.amount}元"
