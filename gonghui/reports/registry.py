@@ -34,10 +34,9 @@ class Metric:
     sum_field: str | None = None
     numerator: str | None = None
     denominator: str | None = None
-    denominator_fn: Callable[..., Decimal | int] | None = None
-    # Each union's denominator at once: (union ids, period) -> {union_id: value}
-    # (a union left out counts 0); the ratio's denominator for several unions
-    # is their sum unless `denominator_fn` says otherwise.
+    # A denominator of its own, each union's at once: (union ids, period) ->
+    # {union_id: value} (a union left out counts 0); the ratio's denominator
+    # for several unions is their sum.
     denominators: Callable[..., dict[int, Decimal | int]] | None = None
     # Each union's value at once: (union ids, period) -> {union_id: value}, what
     # value([union], period) gives (a union left out has 0); for pages and
@@ -54,7 +53,7 @@ class Metric:
     @property
     def has_own_denominator(self) -> bool:
         """A ratio whose denominator is a function, not a registered metric."""
-        return self.denominator_fn is not None or self.denominators is not None
+        return self.denominators is not None
 
     @property
     def answers_per_union(self) -> bool:
@@ -74,15 +73,10 @@ class Metric:
 
     def denominator_value(self, unions, period: Period) -> Decimal | int:
         """The denominator of a ratio with its own denominator function."""
-        if self.denominator_fn is not None:
-            return self.denominator_fn(unions, period)
         return sum(self.denominators(union_ids(unions), period).values(), 0)
 
     def denominators_of(self, ids: list[int], period: Period) -> dict[int, Decimal | int]:
-        """{union_id: its own denominator} for every union of `ids`: one query
-        where the ratio registers `denominators`, else union by union."""
-        if self.denominators is None:
-            return {uid: self.denominator_fn([uid], period) for uid in ids}
+        """{union_id: its own denominator} for every union of `ids`, in one go."""
         found = self.denominators(list(ids), period)
         return {uid: found.get(uid, 0) for uid in ids}
 
@@ -156,8 +150,7 @@ def evaluation() -> Iterator[None]:
         return
     token = _MEMO.set({})
     try:
-        with parts():
-            yield
+        yield
     finally:
         _MEMO.reset(token)
 
@@ -168,9 +161,11 @@ _PARTS: ContextVar[dict | None] = ContextVar("gonghui_metrics_parts", default=No
 
 @contextmanager
 def parts() -> Iterator[None]:
-    """Inside the block, `remembered` computes each part once. An evaluation
-    opens one; the summary tables open one per figure, so the tables a figure
-    reads are seen the first time it reads them."""
+    """Inside the block, `remembered` computes each part once, and a part may
+    be computed for more than one request asks (a whole year for a month).
+    The summary tables, which ask every period of a year, open one per
+    figure, so the tables a figure reads are seen the first time it reads
+    them; a page asking one period does not."""
     token = _PARTS.set({})
     try:
         yield
@@ -258,14 +253,12 @@ def ratio(
     label: str,
     numerator: str,
     denominator: str | None = None,
-    denominator_fn=None,
     denominators=None,
     description: str = "",
 ) -> Metric:
     """Register a percentage: numerator / denominator × 100, one decimal. The
-    denominator is a registered metric, or a function of its own: for the
-    unions together (`denominator_fn`) and/or for each union in one query
-    (`denominators`; the several unions' denominator is then the sum)."""
+    denominator is a registered metric, or a function of its own giving each
+    union's in one query (`denominators`; several unions' is the sum)."""
     return register(
         Metric(
             key=key,
@@ -273,7 +266,6 @@ def ratio(
             unit="%",
             numerator=numerator,
             denominator=denominator,
-            denominator_fn=denominator_fn,
             denominators=denominators,
             area=key.split(".")[0],
             description=description,

@@ -503,7 +503,7 @@ def compute(
                         period = as_period(start, n)
                         tops = values[(m.numerator, start, n)]
                         if m.has_own_denominator:
-                            # Every union's at once (one query where the ratio can).
+                            # Every union's at once.
                             with _watch() as reads:
                                 bottoms = m.denominators_of(unions, period)
                             for u in unions:
