@@ -574,6 +574,13 @@ def record_dues_payment(
         if problem:
             errors["month"] = problem
     if errors:
+        # A simultaneous submit of the same form may have paid the month
+        # between the first look and the dues book: it is this payment.
+        existing = DuesPayment.objects.filter(
+            union_id=member.union_id, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
         raise ValidationError(errors)
     line = income_line(union=member.union, category=Category.DUES, on=paid_on)
     try:
