@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.test import override_settings
@@ -181,6 +182,28 @@ def test_the_campaign_raised_what_the_seed_report_says(units):
 def test_no_audit_entries_are_written_and_each_union_is_marked_for_the_summaries(units):
     assert not LogEntry.objects.filter(actor__username=scales.LEDGER_CLERK).exists()
     assert set(Change.objects.values_list("union_id", flat=True)) >= {u.pk for u in units}
+
+
+def test_every_reference_written_in_bulk_points_at_a_row(units):
+    # On PostgreSQL bulk_load writes without the foreign-key checks; this is them.
+    orphans = {}
+    for model in apps.get_models(include_auto_created=True):
+        if not model.__module__.startswith("gonghui."):
+            continue
+        for field in model._meta.concrete_fields:
+            if not field.is_relation or not field.db_constraint:
+                continue
+            target = field.target_field
+            referenced = field.related_model._base_manager.values(target.attname)
+            dangling = (
+                model._base_manager.exclude(**{f"{field.attname}__isnull": True})
+                .exclude(**{f"{field.attname}__in": referenced})
+                .count()
+            )
+            if dangling:
+                orphans[f"{model._meta.label}.{field.name}"] = dangling
+    assert Member.objects.filter(union__in=units).exists()
+    assert orphans == {}
 
 
 # Hardship cases, school aid, congresses and proposals, written in bulk at scale l.
