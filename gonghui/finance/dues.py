@@ -282,6 +282,8 @@ def owed_by_union_month(
     if not unions or month_of(first) > month_of(last):
         return {}
     owed, params = _owed_months_sql(unions, first, last)
+    if connection.vendor == "postgresql":
+        return _owed_by_union_month_pg(owed, params)
     sql = f"""
         WITH {owed}
         SELECT b.base, b.rate, b.union_id, owed.month, COUNT(*)
@@ -298,6 +300,35 @@ def owed_by_union_month(
             key = (union_id, _as_date(month))
             out[key] = out.get(key, ZERO) + amount
     return {k: v for k, v in out.items() if v}
+
+
+def _owed_by_union_month_pg(owed: str, params: list) -> dict[tuple[int, date], Decimal]:
+    """owed_by_union_month on PostgreSQL: each member-month rounded by its
+    union's rule and added up in the database, not a row per member-month
+    brought to Python. NUMERIC's ROUND is half up for dues (never negative)
+    and CEIL is ROUND_CEILING: round_dues to the fen (tested against it)."""
+    sql = f"""
+        WITH {owed},
+        dues AS (
+            SELECT b.union_id AS union_id, owed.month AS month,
+                b.base * COALESCE(b.rate, f.dues_rate, {DEFAULT_DUES_RATE}) AS amount,
+                COALESCE(f.rounding, '{Rounding.FEN}') AS rounding
+            FROM owed
+            JOIN finance_duesbase b ON b.id = owed.base_id
+            LEFT JOIN finance_financesettings f ON f.union_id = b.union_id
+        )
+        SELECT union_id, month, SUM(CASE rounding
+            WHEN '{Rounding.YUAN_UP}' THEN CEIL(amount)
+            WHEN '{Rounding.JIAO}' THEN ROUND(amount, 1)
+            ELSE ROUND(amount, 2) END)
+        FROM dues GROUP BY union_id, month"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            (union_id, _as_date(month)): total.quantize(CENT)
+            for union_id, month, total in cursor.fetchall()
+            if total
+        }
 
 
 def _as_date(value) -> date:

@@ -91,7 +91,16 @@ def _merged(sender, **kwargs) -> None:
 
 def connect() -> None:
     post_save.connect(_changed, dispatch_uid="rollup-changed-save")
-    post_delete.connect(_changed, dispatch_uid="rollup-changed-delete")
+    # A delete is listened to per tracked model: a receiver for every model
+    # would make each queryset's delete() load its rows to send the signal,
+    # the summary tables' own included (414,000 rows a city refresh).
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.label == "orgs.Union" or _tracked(model):
+            post_delete.connect(
+                _changed, sender=model, dispatch_uid=f"rollup-changed-delete-{model._meta.label}"
+            )
     m2m_changed.connect(_changed, dispatch_uid="rollup-changed-links")
     try:
         from gonghui.orgs.services import union_merged

@@ -102,6 +102,49 @@ def test_a_retirees_activity_counts_members_retired_by_then():
     assert annotated.audience_size == 1
 
 
+def test_every_unions_audiences_counted_from_its_roll_equal_each_activitys_own_count():
+    # Joining or leaving on the day itself, retirees, groups, other unions.
+    union, other = UnionFactory(), UnionFactory()
+    day = date(2024, 4, 10)
+    first, second = GroupFactory(union=union), GroupFactory(union=union)
+    for joined, left, status in [
+        (date(2020, 1, 1), None, Status.ACTIVE),
+        (day, None, Status.ACTIVE),
+        (day + timedelta(days=1), None, Status.ACTIVE),
+        (date(2020, 1, 1), day, Status.WITHDRAWN),
+        (date(2020, 1, 1), day + timedelta(days=1), Status.WITHDRAWN),
+        (date(2020, 1, 1), date(2023, 7, 1), Status.RETIRED),
+        (date(2020, 1, 1), day, Status.RETIRED),
+        (date(2020, 1, 1), day + timedelta(days=1), Status.RETIRED),
+    ]:
+        for gender, group in [("F", first), ("M", second), ("F", None)]:
+            MemberFactory(
+                union=union,
+                joined_on=joined,
+                left_on=left,
+                status=status,
+                gender=gender,
+                group=group,
+            )
+    MemberFactory.create_batch(3, union=other, joined_on=date(2020, 1, 1))
+    activities = [
+        held_on(union, day),
+        held_on(union, day, audience=Audience.WOMEN),
+        held_on(union, day, audience=Audience.RETIREES),
+        held_on(union, date(2024, 11, 1), audience=Audience.RETIREES),
+        held_on(other, day),
+    ]
+    groups = held_on(union, day, audience=Audience.GROUPS)
+    groups.audience_groups.set([first, second])
+    activities.append(groups)
+
+    expected = {union.pk: 0, other.pk: 0}
+    for activity in activities:
+        expected[activity.union_id] += queries.audience_members(activity).count()
+    assert queries._audience_totals([union.pk, other.pk], YEAR) == expected
+    assert expected[other.pk] == 3 and expected[union.pk] > 0
+
+
 def test_participation_per_group_divides_attendees_by_the_groups_audience():
     union = UnionFactory()
     kitchen = GroupFactory(union=union, name="后勤组")

@@ -141,3 +141,38 @@ def test_dues_owed_month_by_month_add_up_to_the_dues_book_for_any_span(seed):
         expected = dues.owed_total(members, book, first, last)
         assert shared[(first, last)][union.pk] == expected
         assert m.denominators_of([union.pk], Period(first, last))[union.pk] == expected
+
+
+@pytest.mark.parametrize(
+    "rounding, base, owed",
+    [
+        (Rounding.FEN, "2501.00", "12.51"),  # 12.505: half a fen rounds up
+        (Rounding.FEN, "2500.80", "12.50"),  # 12.504
+        (Rounding.JIAO, "2510.00", "12.60"),  # 12.55: half a jiao rounds up
+        (Rounding.JIAO, "2509.80", "12.50"),  # 12.549
+        (Rounding.YUAN_UP, "2402.00", "13.00"),  # 12.01 goes up to the next yuan
+        (Rounding.YUAN_UP, "2400.00", "12.00"),
+    ],
+)
+def test_each_months_dues_counted_in_sql_round_by_the_unions_rule_on_the_boundary(
+    rounding, base, owed
+):
+    union = UnionFactory()
+    services.update_finance_settings(
+        union=union,
+        dues_rate=Decimal("0.005"),
+        rounding=rounding,
+        allocation_rate=Decimal("0.02"),
+        upward_share=Decimal("0.4"),
+    )
+    member = MemberFactory(union=union, joined_on=date(2024, 1, 1))
+    services.set_dues_base(member=member, base=Decimal(base), since=date(2025, 1, 1))
+    months = dues.owed_by_union_month(
+        unions=[union.pk], first=date(2025, 1, 1), last=date(2025, 2, 28)
+    )
+    assert months == {
+        (union.pk, date(2025, 1, 1)): Decimal(owed),
+        (union.pk, date(2025, 2, 1)): Decimal(owed),
+    }
+    book = dues.DuesBook.load(unions=[union.pk])
+    assert book.owed(member, date(2025, 1, 1)) == Decimal(owed)
