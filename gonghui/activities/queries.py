@@ -5,7 +5,6 @@ on the day it starts (members on the roll then, narrowed by the audience),
 so a participation rate does not move when someone joins or leaves later.
 """
 
-from bisect import bisect_right
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -35,8 +34,10 @@ from gonghui.activities.models import (
     SignUp,
     SignUpState,
 )
+from gonghui.members import rolls as rolls_
 from gonghui.members.models import Gender, Member, Status
-from gonghui.reports.registry import metric, ratio, remembered
+from gonghui.members.rolls import rolls_of
+from gonghui.reports.registry import metric, ratio
 
 
 def _labelled(field: str, choices) -> Case:
@@ -232,59 +233,6 @@ def activity_participants(unions, period):
     return Attendance.objects.filter(_starting_in(period, "activity__"), union__in=unions)
 
 
-class _Roll:
-    """Some members' roll dates, sorted, to count those on the roll on any
-    day: joined on or before it and not left by it. A member who left is gone
-    from the day max(joined, left), so the count is two bisections."""
-
-    def __init__(self):
-        self.joined: list = []
-        self.gone: list = []
-
-    def add(self, joined, left) -> None:
-        self.joined.append(joined)
-        if left is not None:
-            self.gone.append(max(joined, left))
-
-    def sort(self) -> None:
-        self.joined.sort()
-        self.gone.sort()
-
-    def on(self, day) -> int:
-        return bisect_right(self.joined, day) - bisect_right(self.gone, day)
-
-    def retired_by(self, day) -> int:
-        """Of a roll of retirees: those who joined and retired by `day`."""
-        return bisect_right(self.gone, day)
-
-
-def _rolls(ids) -> dict:
-    """Each union's rolls from one index-only read of its members: all,
-    women, each 工会小组, and the retirees (keys (union, part))."""
-    rolls: dict = {}
-
-    def roll(key) -> _Roll:
-        found = rolls.get(key)
-        if found is None:
-            found = rolls[key] = _Roll()
-        return found
-
-    members = Member.objects.filter(union_id__in=ids).values_list(
-        "union_id", "joined_on", "left_on", "gender", "status", "group_id"
-    )
-    for union_id, joined, left, gender, status, group_id in members.iterator(chunk_size=20_000):
-        roll((union_id, Audience.ALL)).add(joined, left)
-        if gender == Gender.FEMALE:
-            roll((union_id, Audience.WOMEN)).add(joined, left)
-        if group_id is not None:
-            roll((union_id, group_id)).add(joined, left)
-        if status == Status.RETIRED and left is not None:
-            roll((union_id, Audience.RETIREES)).add(joined, left)
-    for found in rolls.values():
-        found.sort()
-    return rolls
-
-
 def _audience_totals(ids, period) -> dict[int, int]:
     """Each union's audiences of the period's activities added up, each
     counted on the activity's day from the unions' rolls (read once for all
@@ -295,22 +243,25 @@ def _audience_totals(ids, period) -> dict[int, int]:
     )
     if not activities:
         return {}
-    rolls = remembered(("activities.rolls", tuple(ids)), lambda: _rolls(ids))
+    rolls = rolls_of(ids)
     grouped = [a.pk for a in activities if a.audience == Audience.GROUPS]
     groups: dict[int, list[int]] = {}
     through = Activity.audience_groups.through.objects.filter(activity_id__in=grouped)
     for activity_id, group_id in through.values_list("activity_id", "group_id"):
         groups.setdefault(activity_id, []).append(group_id)
-    empty = _Roll()
     totals: dict[int, int] = {}
     for a in activities:
         day = _day(a)
         if a.audience == Audience.RETIREES:
-            size = rolls.get((a.union_id, a.audience), empty).retired_by(day)
+            size = rolls.get((a.union_id, rolls_.RETIRED), rolls_.EMPTY).gone_by(day)
         elif a.audience == Audience.GROUPS:
-            size = sum(rolls.get((a.union_id, g), empty).on(day) for g in groups.get(a.pk, ()))
-        elif a.audience in (Audience.ALL, Audience.WOMEN):
-            size = rolls.get((a.union_id, a.audience), empty).on(day)
+            size = sum(
+                rolls.get((a.union_id, g), rolls_.EMPTY).on(day) for g in groups.get(a.pk, ())
+            )
+        elif a.audience == Audience.WOMEN:
+            size = rolls.get((a.union_id, rolls_.WOMEN), rolls_.EMPTY).on(day)
+        elif a.audience == Audience.ALL:
+            size = rolls.get((a.union_id, rolls_.ALL), rolls_.EMPTY).on(day)
         else:
             size = 0
         totals[a.union_id] = totals.get(a.union_id, 0) + size

@@ -342,14 +342,15 @@ def _in_workers(work: _Work, jobs: int, bar) -> None:
 
 
 # Refresh tasks per worker: a task costs some seconds whatever its size (each
-# figure's few queries per period), so few large tasks, but more than one per
-# worker so that none waits long for the last.
-REFRESH_TASKS_PER_WORKER = 4
+# figure's few queries per period: 250 unions' two years took 60 s, 500
+# unions' 104 s), so few large tasks, but more than one per worker so that
+# none waits long for the last.
+REFRESH_TASKS_PER_WORKER = 2
 
 
 def _refresh_summaries(years: list[int], jobs: int, bar) -> None:
-    """The summary tables of `years` for every union, `REFRESH_CHUNK` unions a
-    task, in `jobs` forked workers (or here with one)."""
+    """The summary tables of `years` for every union, in `jobs` forked
+    workers of `REFRESH_TASKS_PER_WORKER` tasks each (or here with one)."""
     from gonghui.rollup import services as summaries
 
     unions = summaries.all_union_ids()

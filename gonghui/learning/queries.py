@@ -26,6 +26,7 @@ from gonghui.learning.models import (
 )
 from gonghui.members.models import Member
 from gonghui.members.queries import on_roll_at
+from gonghui.members.rolls import ALL, on_roll_per_union
 from gonghui.reports.registry import metric, ratio
 
 NO_GROUP = "未分组"
@@ -281,7 +282,13 @@ ratio(
 )
 
 
-@metric("learning.audience", label="应知应会覆盖会员", unit="人", description="期末在册会员")
+@metric(
+    "learning.audience",
+    label="应知应会覆盖会员",
+    unit="人",
+    description="期末在册会员",
+    per_union=on_roll_per_union(ALL),
+)
 def audience(unions, period):
     return on_roll_at(unions, period.end)
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django_scopes import scopes_disabled
 
 from gonghui.members.models import Gender, Member, Status, StatusChange, Transfer
+from gonghui.members.rolls import ALL, WOMEN, on_roll_per_union
 from gonghui.orgs.models import Union
 from gonghui.reports.registry import metric, ratio
 
@@ -15,7 +16,7 @@ def on_roll_at(unions, day):
     )
 
 
-@metric("members.at_end", label="期末会员数", unit="人")
+@metric("members.at_end", label="期末会员数", unit="人", per_union=on_roll_per_union(ALL))
 def members_at_end(unions, period):
     return on_roll_at(unions, period.end)
 
@@ -108,7 +109,7 @@ def members_deceased(unions, period):
     return _left(unions, period, [Status.DECEASED])
 
 
-@metric("members.women", label="女会员数", unit="人")
+@metric("members.women", label="女会员数", unit="人", per_union=on_roll_per_union(WOMEN))
 def women_members(unions, period):
     return on_roll_at(unions, period.end).filter(gender=Gender.FEMALE)
 
@@ -138,7 +139,13 @@ ratio(
 )
 
 
-@metric("members.per_group", label="各小组会员数", unit="人", breakdown="group__name")
+@metric(
+    "members.per_group",
+    label="各小组会员数",
+    unit="人",
+    breakdown="group__name",
+    per_union=on_roll_per_union(ALL),
+)
 def members_per_group(unions, period):
     return on_roll_at(unions, period.end)
 

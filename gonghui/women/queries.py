@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 
 from gonghui.members.models import Gender, Member
 from gonghui.members.queries import on_roll_at
+from gonghui.members.rolls import ALL, WOMEN, on_roll_per_union
 from gonghui.orgs.models import Post, PostKind, Term
 from gonghui.reports.registry import metric, ratio
 from gonghui.women.models import (
@@ -99,13 +100,23 @@ def insurance_of(*, member: Member) -> QuerySet:
 # Metrics --------------------------------------------------------------------------------------
 
 
-@metric("women.women_members", label="女会员", unit="人", description="期末在册女会员")
+@metric(
+    "women.women_members",
+    label="女会员",
+    unit="人",
+    description="期末在册女会员",
+    per_union=on_roll_per_union(WOMEN),
+)
 def women_members(unions, period):
     return on_roll_at(unions, period.end).filter(gender=Gender.FEMALE)
 
 
 @metric(
-    "women.members", label="期末会员", unit="人", description="期末在册会员（女会员占比的分母）"
+    "women.members",
+    label="期末会员",
+    unit="人",
+    description="期末在册会员（女会员占比的分母）",
+    per_union=on_roll_per_union(ALL),
 )
 def members(unions, period):
     return on_roll_at(unions, period.end)
