@@ -192,6 +192,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
 LOGIN_URL = "/admin/login/"
+# The back-office sign-in page carries no "next" when opened directly; land on
+# the back office, not on Django's /accounts/profile/ (which does not exist).
+LOGIN_REDIRECT_URL = "/admin/"
 
 # Uploads: the importer reads from disk, and we refuse anything larger.
 MEMBER_IMPORT_MAX_BYTES = int(os.environ.get("MEMBER_IMPORT_MAX_BYTES", 20 * 1024 * 1024))

@@ -28,6 +28,7 @@ def test_a_receipt_photo_uploaded_on_a_payment_page_is_listed_there(page):
     page.fill("input[name=username]", "chair")
     page.fill("input[name=password]", "pass-word-123")
     page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
     page.goto(page.base + f"/admin/finance/payment/{payment.pk}/change/")
     assert "还没有附件" in page.locator("[data-attachments]").inner_text()
     page.click("[data-upload-attachment]")

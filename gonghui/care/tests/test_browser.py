@@ -27,6 +27,7 @@ def sign_in(page, union):
     page.fill("input[name=username]", "chair")
     page.fill("input[name=password]", "pass-word-123")
     page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
 
 
 def test_a_visit_with_a_gift_recorded_in_the_browser_moves_the_budget_line(page):
@@ -62,7 +63,7 @@ def test_a_campaign_is_run_to_its_handover_in_the_browser(page):
     page.fill("input[name=amount]", "12228.71")
     page.fill("input[name=on]", "2025-06-01")
     page.click("#care-form button[type=submit]")
-    assert "超过可交付金额12228.70元" in page.content()
+    page.get_by_text("超过可交付金额12228.70元").first.wait_for()
     shot(page, "handover_refused")
     page.fill("input[name=amount]", "12228.70")
     page.click("#care-form button[type=submit]")
@@ -71,5 +72,6 @@ def test_a_campaign_is_run_to_its_handover_in_the_browser(page):
     assert Handover.objects.get().amount == Decimal("12228.70")
     page.goto(page.base + "/admin/care/hardshipcase/")
     page.click("table tbody tr a")
+    page.wait_for_url("**/admin/care/hardshipcase/*/change/")
     shot(page, "case")
     assert "肾衰竭" not in page.content()

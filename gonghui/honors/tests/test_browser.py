@@ -22,6 +22,7 @@ def sign_in(page, union):
     page.fill("input[name=username]", "chair")
     page.fill("input[name=password]", "pass-word-123")
     page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
 
 
 def _fill(page, group, values):
@@ -45,7 +46,10 @@ def test_a_month_of_group_scoring_ends_in_the_published_ranking(page, phone_page
     _fill(page, "机修班", {**full, "劳动纪律": ("31", "")})
     _fill(page, "装配班", {**full, "安全生产": ("25", "违章作业一次")})
     page.click("#sheet-form button[type=submit]")
-    assert "机修班“劳动纪律”得分 31.0 分超过该项满分 30.0 分" in page.content()
+    # The sheet comes back with the message; wait for it, not for a busy machine.
+    refused = "机修班“劳动纪律”得分 31.0 分超过该项满分 30.0 分"
+    page.get_by_text(refused).first.wait_for()
+    assert refused in page.content()
     page.screenshot(path=str(SHOTS / "honors_sheet_refused.png"), full_page=True)
     _fill(page, "机修班", {"劳动纪律": ("28", "迟到两次")})
     page.click("#sheet-form button[type=submit]")
@@ -65,6 +69,7 @@ def test_a_month_of_group_scoring_ends_in_the_published_ranking(page, phone_page
     phone_page.fill("input[name=username]", member.phone)
     phone_page.fill("input[name=password]", "pass-word-456")
     phone_page.click("button[type=submit]")
+    phone_page.wait_for_url(phone_page.base + "/")
     phone_page.goto(phone_page.base + "/honors/")
     phone_page.screenshot(path=str(SHOTS / "honors_portal.png"), full_page=True)
     ranking = phone_page.locator("#ranking").inner_text()

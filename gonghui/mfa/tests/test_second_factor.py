@@ -37,6 +37,13 @@ def sign_in(client, user):
     return response
 
 
+def test_a_cadre_who_opens_the_sign_in_page_directly_lands_on_the_back_office(client, chair):
+    response = client.post("/admin/login/", {"username": chair.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == ADMIN
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_a_chair_without_an_authenticator_is_sent_to_enrol_after_the_password(
     client, chair, mfa_on
 ):

@@ -41,6 +41,7 @@ def test_a_chair_drafts_follows_a_figure_edits_and_exports_a_summary(page):
     page.fill("input[name=username]", "chair")
     page.fill("input[name=password]", "pass-word-123")
     page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
 
     page.goto(page.base + "/admin/reports/summaries/new/")
     page.select_option("select[name=kind]", "annual")

@@ -52,6 +52,7 @@ def test_a_chair_generates_edits_and_publishes_and_a_member_reads_it_on_a_phone(
     page.fill("input[name=username]", month.chair.username)
     page.fill("input[name=password]", "pass-word-123")
     page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
     page.goto(page.base + "/admin/reports/newsletters/new/")
     page.fill("input[name=month]", "2025-03")
     page.click("#reports-form button[type=submit]")

@@ -41,6 +41,7 @@ def test_a_woman_member_sees_her_own_records_at_phone_width(phone_page, client):
     assert "已于4月9日体检" in phone_page.locator("#checkups").inner_text()
     assert not AccessLog.objects.exists()
     phone_page.get_by_role("link", name="查看我的四期保护记录").click()
+    phone_page.get_by_text("调离夜班岗位").first.wait_for()
 
     page_text = phone_page.locator("main").inner_text()
     assert "孕期" in page_text and "调离夜班岗位" in page_text
