@@ -63,8 +63,10 @@ def read_rolls(ids) -> dict:
             found = rolls[key] = Roll()
         return found
 
-    members = Member.objects.filter(union_id__in=list(ids)).values_list(
-        "union_id", "joined_on", "left_on", "gender", "status", "group_id"
+    members = (
+        Member.objects.filter(union_id__in=ids)
+        .order_by()
+        .values_list("union_id", "joined_on", "left_on", "gender", "status", "group_id")
     )
     for union_id, joined, left, gender, status, group_id in members.iterator(chunk_size=20_000):
         roll((union_id, ALL)).add(joined, left)
@@ -80,8 +82,13 @@ def read_rolls(ids) -> dict:
 
 
 def rolls_of(ids) -> dict:
-    """read_rolls, once for all the periods of a refresh (`registry.parts`)."""
-    return remembered(("members.rolls", tuple(ids)), lambda: read_rolls(ids))
+    """read_rolls, once for all the periods of a figure in a refresh
+    (`registry.parts`) and once for all its figures (`registry.shared_parts`)."""
+    return remembered(
+        ("members.rolls", tuple(ids)),
+        lambda: read_rolls(ids),
+        tables=frozenset({Member._meta.db_table}),
+    )
 
 
 def on_roll_per_union(part: str) -> Callable:

@@ -247,9 +247,13 @@ class _watch:
         self.memo = registry._MEMO.set(None)
         self.wrapper = connection.execute_wrapper(self.reads)
         self.wrapper.__enter__()
+        # A part shared across figures and served without a query is read too.
+        self.noting = registry.note_reads(self.reads.tables.update)
+        self.noting.__enter__()
         return self.reads
 
     def __exit__(self, *exc):
+        self.noting.__exit__(*exc)
         self.wrapper.__exit__(*exc)
         registry._MEMO.reset(self.memo)
         return False
@@ -364,9 +368,14 @@ def _correlated(rolled: Rolled, unions: list[int], period: Period, sources: Sour
     if built is None:
         return _one_by_one(rolled, unions, period, sources)
     statement, params = built
-    statement += f" WHERE {_OUTER}.id IN ({', '.join(['%s'] * len(unions))})"
+    if connection.vendor == "postgresql":
+        statement += f" WHERE {_OUTER}.id = ANY(%s)"
+        params = [*params, list(unions)]
+    else:
+        statement += f" WHERE {_OUTER}.id IN ({', '.join(['%s'] * len(unions))})"
+        params = [*params, *unions]
     with _watch() as reads, connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *unions])
+        cursor.execute(statement, params)
         rows = cursor.fetchall()
     read = sources.setdefault(rolled.key, {})
     for u in unions:
@@ -450,7 +459,8 @@ def compute(
     plans = rolled_up()
     wanted = needed(keys) if keys is not None else set(plans)
     months = [(date(year, m, 1), 1) for m in range(1, 13)]
-    with scopes_disabled():
+    ids = registry.UnionIdArray(unions)  # bound as one parameter, not one per union
+    with scopes_disabled(), registry.shared_parts():
         for rolled in plans.values():
             if rolled.kind == "ratio" or rolled.key not in wanted:
                 continue
@@ -465,7 +475,7 @@ def compute(
                 if rolled.plan.additive:
                     for start, n in months:
                         values[(rolled.key, start, n)] = run(
-                            rolled, unions, as_period(start, n), sources
+                            rolled, ids, as_period(start, n), sources
                         )
                     for start, n in periods_of(year)[12:]:
                         total: dict[int, Decimal | int] = defaultdict(int)
@@ -477,7 +487,7 @@ def compute(
                 else:
                     for start, n in periods_of(year):
                         values[(rolled.key, start, n)] = run(
-                            rolled, unions, as_period(start, n), sources
+                            rolled, ids, as_period(start, n), sources
                         )
             sources.setdefault(rolled.key, {})
             if step:
@@ -505,7 +515,7 @@ def compute(
                         if m.has_own_denominator:
                             # Every union's at once.
                             with _watch() as reads:
-                                bottoms = m.denominators_of(unions, period)
+                                bottoms = m.denominators_of(ids, period)
                             for u in unions:
                                 read[u] |= reads.tables
                         else:

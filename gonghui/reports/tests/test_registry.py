@@ -2,9 +2,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from gonghui.members import services
-from gonghui.members.models import Status
+from gonghui.members.models import Member, Status
 from gonghui.members.tests.factories import MemberFactory
 from gonghui.orgs.tests.factories import GroupFactory, UnionFactory
 from gonghui.periods import Period
@@ -108,3 +109,27 @@ def test_figures_are_recounted_outside_an_evaluation_so_nothing_goes_stale():
         assert registry.value("members.at_end", [union], YEAR) == 1
     MemberFactory(union=union, joined_on=date(2023, 6, 1))
     assert registry.value("members.at_end", [union], YEAR) == 2
+
+
+def test_union_ids_bound_as_one_array_filter_the_same_members_as_a_list():
+    unions = [UnionFactory(), UnionFactory(), UnionFactory()]
+    for union in unions:
+        MemberFactory.create_batch(2, union=union)
+    asked = [unions[0].pk, unions[2].pk]
+    as_list = set(Member.objects.filter(union__in=asked).values_list("pk", flat=True))
+    as_array = set(
+        Member.objects.filter(union__in=registry.UnionIdArray(asked)).values_list("pk", flat=True)
+    )
+    assert as_array == as_list and len(as_array) == 4
+
+
+def test_union_ids_bound_as_one_array_take_one_parameter_on_postgresql():
+    asked = registry.UnionIdArray(range(1, 301))
+    _, params = Member.objects.filter(union_id__in=asked).query.sql_with_params()
+    expected = 1 if connection.vendor == "postgresql" else 300
+    assert len(params) == expected
+
+
+def test_no_union_ids_as_an_array_filter_out_every_record():
+    MemberFactory()
+    assert not Member.objects.filter(union__in=registry.UnionIdArray()).exists()

@@ -492,3 +492,25 @@ def test_a_new_link_of_a_many_to_many_field_marks_the_link_table_its_figures_rea
         visit.members.add(member)
     assert (visit.union_id, link_table) in set(Change.objects.values_list("union_id", "source"))
     assert services.stored_unit_values([visit.union_id], YEAR, ["care.members_visited"]) is None
+
+
+def _roll_reads(queries) -> int:
+    """Statements reading the unions' rolls (members.rolls.read_rolls)."""
+    shape = '"members_member"."left_on" AS "left_on", "members_member"."gender"'
+    return sum(1 for q in queries if shape in q["sql"])
+
+
+def test_a_refresh_reads_the_unions_rolls_once_for_every_figure_of_the_year(city):
+    unions = _unions()
+    with CaptureQueriesContext(connection) as queries:
+        services.compute(unions, TODAY.year)
+    assert _roll_reads(queries) == 1
+
+
+def test_a_figure_given_the_rolls_another_read_still_knows_it_read_the_members(city):
+    sources = {}
+    services.compute(
+        _unions(), TODAY.year, keys=["members.at_end", "women.members"], sources=sources
+    )
+    for key in ("members.at_end", "women.members"):
+        assert MEMBERS in sources[key][_unions()[0]]
