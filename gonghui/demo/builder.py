@@ -12,12 +12,14 @@ seed gives the same rows on the same day; only the window's upper bound
 import contextlib
 import functools
 import itertools
+import operator
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from tqdm import tqdm
 
 from gonghui import encryption
@@ -236,18 +238,54 @@ def insert(objs: list, *, with_pk: bool = False) -> list:
             for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
                 obj.pk = value
         columns = ", ".join(f'"{f.column}"' for f in fields)
+        row = _row_of(fields)
         with cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
             for obj in objs:
-                copy.write_row(
-                    [
-                        f.get_db_prep_save(f.pre_save(obj, True), connection=connection)
-                        for f in fields
-                    ]
-                )
+                copy.write_row(row(obj))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
+
+
+def _plain_pre_save(field) -> bool:
+    """Whether the field's pre_save only reads the attribute (no auto_now, no file)."""
+    if type(field).pre_save is models.Field.pre_save:
+        return True
+    return type(field).pre_save is models.DateField.pre_save and not (
+        field.auto_now or field.auto_now_add
+    )
+
+
+def _row_of(fields) -> Callable:
+    """A function giving an object's values for `fields` as bulk_create stores
+    them (pre_save, then get_db_prep_save). A value repeated in a column (the
+    union, a status, a date) is prepared once; an encrypted one every time,
+    so equal plaintexts never share a ciphertext."""
+    columns = []
+    for f in fields:
+        read = (
+            operator.attrgetter(f.attname)
+            if _plain_pre_save(f)
+            else functools.partial(lambda f, obj: f.pre_save(obj, True), f)
+        )
+        prep = functools.partial(f.get_db_prep_save, connection=connection)
+        columns.append((read, prep, None if isinstance(f, encryption.EncryptedTextField) else {}))
+
+    def row(obj) -> list:
+        out = []
+        for read, prep, cache in columns:
+            value = read(obj)
+            if cache is None or type(value) in (dict, list):
+                out.append(prep(value))
+                continue
+            found = cache.get(value, cache)
+            if found is cache:
+                found = cache[value] = prep(value)
+            out.append(found)
+        return out
+
+    return row
 
 
 def insert_rows(model, *, fixed: dict, columns: tuple[str, ...], rows) -> int:
