@@ -212,13 +212,14 @@ def build_union(plan: plans.UnionPlan, drafts: list[Draft], *, bar=None) -> Unio
     return union
 
 
-def insert(objs: list, *, with_pk: bool = False) -> list:
+def insert(objs: list, *, with_pk: bool = False, pk_given: bool = False) -> list:
     """Insert rows of one model: COPY on PostgreSQL, bulk_create elsewhere.
 
     Values go through each field's pre_save and get_db_prep_save, the path
     bulk_create takes, so encrypted fields are encrypted by their field type.
     With `with_pk`, primary keys are drawn from the table's sequence first so
-    the caller can point other rows at these.
+    the caller can point other rows at these; with `pk_given`, the objects
+    already hold keys drawn by `reserve_pks`.
     """
     if not objs:
         return objs
@@ -226,19 +227,13 @@ def insert(objs: list, *, with_pk: bool = False) -> list:
         return type(objs[0]).objects.bulk_create(objs)
     model = type(objs[0])
     table = model._meta.db_table
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if with_pk or pk_given or not f.primary_key]
+    if with_pk:
+        for obj, value in zip(objs, reserve_pks(model, len(objs)), strict=True):
+            obj.pk = value
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    row = _row_of(fields)
     with connection.cursor() as cursor:
-        if with_pk:
-            pk = model._meta.pk.column
-            cursor.execute(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', '{pk}'))"
-                " FROM generate_series(1, %s)",
-                [len(objs)],
-            )
-            for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = value
-        columns = ", ".join(f'"{f.column}"' for f in fields)
-        row = _row_of(fields)
         with cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
             for obj in objs:
                 copy.write_row(row(obj))
@@ -246,6 +241,19 @@ def insert(objs: list, *, with_pk: bool = False) -> list:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
+
+
+def reserve_pks(model, n: int) -> list[int]:
+    """`n` primary keys drawn from the model's sequence (PostgreSQL), in order:
+    rows may be pointed at before they are inserted."""
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', '{pk}'))"
+            " FROM generate_series(1, %s)",
+            [n],
+        )
+        return [value for (value,) in cursor.fetchall()]
 
 
 def _plain_pre_save(field) -> bool:

@@ -78,7 +78,7 @@ from gonghui.care.models import (
     VisitKind,
 )
 from gonghui.demo import consents
-from gonghui.demo.builder import insert_rows
+from gonghui.demo.builder import insert, insert_rows, reserve_pks
 from gonghui.finance import dues as dues_rules
 from gonghui.finance import services as finance
 from gonghui.finance.models import (
@@ -587,6 +587,10 @@ class Books:
     signups: list = field(default_factory=list)
     attendance: list = field(default_factory=list)
     changed_activities: dict = field(default_factory=dict)
+    # bulk, PostgreSQL: activities and results given keys from their sequences
+    # (`_deferred`), inserted in `_flush` with their final counters and cost
+    new_rows: dict = field(default_factory=dict)  # model -> objects
+    spare_pks: dict = field(default_factory=dict)  # model -> keys drawn, not yet given
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -827,13 +831,21 @@ def _quick_income(
 
 
 def _flush(books: Books) -> None:
-    Payment.objects.bulk_create(books.payments, batch_size=1000)
+    # Activities and results held back by `_deferred`, as they now stand.
+    inserted = set()
+    for model in (Activity, Result):
+        rows = books.new_rows.pop(model, [])
+        insert(rows, pk_given=True)
+        inserted |= {(model, obj.pk) for obj in rows}
+    insert(books.payments)
     books.payments = []
     _write_moved(books, list(books.moved))
     # The activities' counters and costs, their sign-ups and attendance: what
     # the services write an activity at a time, a query each for the union.
     Activity.objects.bulk_update(
-        books.changed_activities.values(), ["admitted", "next_position", "cost"], batch_size=500
+        [a for a in books.changed_activities.values() if (Activity, a.pk) not in inserted],
+        ["admitted", "next_position", "cost"],
+        batch_size=500,
     )
     _insert_signups(books, books.signups)
     _insert_attendance(books, books.attendance)
@@ -1375,8 +1387,30 @@ def _new_activity(books: Books, **fields) -> Activity:
         return activities.create_activity(union=books.union, actor=books.actor, **fields)
     values = {key: fields[key] for key in activities.ACTIVITY_FIELDS if key in fields}
     activity = Activity(union=books.union, **values)
-    Activity.objects.bulk_create([activity])
+    if not _deferred(books, activity):
+        Activity.objects.bulk_create([activity])
     return activity
+
+
+# Keys drawn from a sequence at a time, for `_deferred`: about a union's activities.
+SPARE_PKS = 32
+
+
+def _deferred(books: Books, obj) -> bool:
+    """On PostgreSQL, give `obj` a key drawn from its table's sequence and
+    leave its insert to `_flush`, with the union's others: an activity's
+    sign-ups, attendance and payments point at it by that key meanwhile, and
+    its counters and cost are written once, in its insert. False elsewhere
+    (SQLite has no sequence to draw from): the caller inserts it now."""
+    if connection.vendor != "postgresql":
+        return False
+    model = type(obj)
+    spare = books.spare_pks.setdefault(model, [])
+    if not spare:
+        spare.extend(reversed(reserve_pks(model, SPARE_PKS)))
+    obj.pk = spare.pop()
+    books.new_rows.setdefault(model, []).append(obj)
+    return True
 
 
 def _sign_up(books: Books, activity: Activity, wanting: list, opens: datetime) -> list:
@@ -1507,7 +1541,8 @@ def _result(books: Books, *, activity: Activity, **fields) -> Result:
     if not books.bulk:
         return activities.record_result(activity=activity, actor=books.actor, **fields)
     result = Result(union_id=activity.union_id, activity=activity, **fields)
-    Result.objects.bulk_create([result])
+    if not _deferred(books, result):
+        Result.objects.bulk_create([result])
     return result
 
 
