@@ -8,6 +8,7 @@ this proves the transactions, not the disks (power loss is the fsync settings'
 business, docs/deployment.md).
 """
 
+import http.client
 import json
 import os
 import secrets
@@ -139,7 +140,8 @@ def _send(url: str, data: bytes | None = None, headers: dict | None = None):
             return response.status, response.read(), response.headers
     except urllib.error.HTTPError as e:
         return e.code, e.read(), e.headers
-    except OSError as e:
+    except (OSError, http.client.HTTPException) as e:
+        # Refused, reset, or cut off mid-answer by the kill (IncompleteRead).
         return 599, str(e).encode(), {}
 
 
