@@ -368,14 +368,11 @@ def _correlated(rolled: Rolled, unions: list[int], period: Period, sources: Sour
     if built is None:
         return _one_by_one(rolled, unions, period, sources)
     statement, params = built
-    if connection.vendor == "postgresql":
-        statement += f" WHERE {_OUTER}.id = ANY(%s)"
-        params = [*params, list(unions)]
-    else:
-        statement += f" WHERE {_OUTER}.id IN ({', '.join(['%s'] * len(unions))})"
-        params = [*params, *unions]
+    # Bound as a `union__in=` filter binds them: one array on PostgreSQL.
+    among, ids = registry.UnionIdArray(unions).as_sql(None, connection)
+    statement += f" WHERE {_OUTER}.id IN {among}"
     with _watch() as reads, connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, [*params, *ids])
         rows = cursor.fetchall()
     read = sources.setdefault(rolled.key, {})
     for u in unions:
